@@ -1,0 +1,121 @@
+locals {
+  create_topic = var.alarm_email != null
+  actions      = concat(aws_sns_topic.this[*].arn, var.alarm_actions)
+}
+
+################################################################################
+# Optional SNS topic with an email subscription
+################################################################################
+
+resource "aws_sns_topic" "this" {
+  #checkov:skip=CKV_AWS_26:CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed alias/aws/sns key (its key policy cannot allow cloudwatch.amazonaws.com). Set topic_kms_key_id to a customer-managed key that allows it.
+  count = local.create_topic ? 1 : 0
+
+  name              = "${var.name}-alarms"
+  kms_master_key_id = var.topic_kms_key_id
+  tags              = var.tags
+}
+
+data "aws_iam_policy_document" "topic" {
+  count = local.create_topic ? 1 : 0
+
+  statement {
+    sid       = "AllowCloudWatchAlarms"
+    effect    = "Allow"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.this[0].arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values = [
+        aws_cloudwatch_metric_alarm.dlq_not_empty.arn,
+        aws_cloudwatch_metric_alarm.queue_age.arn,
+      ]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.this[0].arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "this" {
+  count = local.create_topic ? 1 : 0
+
+  arn    = aws_sns_topic.this[0].arn
+  policy = data.aws_iam_policy_document.topic[0].json
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  count = local.create_topic ? 1 : 0
+
+  topic_arn = aws_sns_topic.this[0].arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
+  alarm_name        = "${var.name}-dlq-not-empty"
+  alarm_description = "Messages in ${var.dlq_name}: images that failed ${var.name} repeatedly. Read the function's logs for why, fix, then redrive."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateNumberOfMessagesVisible"
+  dimensions = {
+    QueueName = var.dlq_name
+  }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = local.actions
+  ok_actions    = local.actions
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "queue_age" {
+  alarm_name        = "${var.name}-queue-oldest-message-age"
+  alarm_description = "The oldest message in ${var.queue_name} is older than ${var.queue_age_threshold_seconds} s: ${var.name} is not keeping up or not consuming."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateAgeOfOldestMessage"
+  dimensions = {
+    QueueName = var.queue_name
+  }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.queue_age_threshold_seconds
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = local.actions
+  ok_actions    = local.actions
+  tags          = var.tags
+}

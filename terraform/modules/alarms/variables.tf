@@ -1,0 +1,43 @@
+variable "name" {
+  description = "Base name of the alarms and of the optional SNS topic."
+  type        = string
+}
+
+variable "queue_name" {
+  description = "Name of the source queue watched for old messages."
+  type        = string
+}
+
+variable "dlq_name" {
+  description = "Name of the dead-letter queue watched for messages."
+  type        = string
+}
+
+variable "queue_age_threshold_seconds" {
+  description = "The age alarm fires when the oldest message in the source queue is older than this many seconds."
+  type        = number
+}
+
+variable "alarm_email" {
+  description = "Email address subscribed to a new SNS topic that receives the alarms. Null creates no topic."
+  type        = string
+  default     = null
+}
+
+variable "alarm_actions" {
+  description = "ARNs of existing actions (e.g. SNS topics) notified on ALARM and OK, in addition to the topic created for alarm_email."
+  type        = list(string)
+  default     = []
+}
+
+variable "topic_kms_key_id" {
+  description = "KMS key (ID, ARN or alias) encrypting the SNS topic. Its key policy must let cloudwatch.amazonaws.com use it. Null = no KMS encryption."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,24 @@
+output "bucket_name" {
+  description = "Name of the artifacts bucket."
+  value       = aws_s3_bucket.this.bucket
+}
+
+output "bucket_arn" {
+  description = "ARN of the artifacts bucket."
+  value       = local.bucket_arn
+}
+
+output "object_key" {
+  description = "S3 key of the deployment package."
+  value       = aws_s3_object.package.key
+}
+
+output "object_version" {
+  description = "S3 version ID of the uploaded deployment package (changes whenever the zip changes)."
+  value       = aws_s3_object.package.version_id
+}
+
+output "policy_json" {
+  description = "The bucket policy (JSON)."
+  value       = data.aws_iam_policy_document.this.json
+}

@@ -1,0 +1,163 @@
+################################################################################
+# Context
+################################################################################
+
+variable "name" {
+  description = "Name of the function; also the base of its role and log group names."
+  type        = string
+}
+
+variable "account_id" {
+  description = "AWS account ID (12 digits), used to build the log group ARN."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS region, used to build the log group ARN."
+  type        = string
+}
+
+variable "partition" {
+  description = "AWS partition (\"aws\", \"aws-cn\", \"aws-us-gov\"), used to build ARNs."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Code
+################################################################################
+
+variable "s3_bucket" {
+  description = "Bucket holding the deployment package."
+  type        = string
+}
+
+variable "s3_key" {
+  description = "S3 key of the deployment package."
+  type        = string
+}
+
+variable "s3_object_version" {
+  description = "S3 version ID of the deployment package; a new version redeploys the function."
+  type        = string
+}
+
+variable "source_code_hash" {
+  description = "Base64 SHA-256 of the deployment package (filebase64sha256), so a changed zip redeploys."
+  type        = string
+}
+
+variable "handler" {
+  description = "Function entry point, module.path.function."
+  type        = string
+  default     = "png2jpg.handler.lambda_handler"
+}
+
+################################################################################
+# Runtime
+################################################################################
+
+variable "runtime" {
+  description = "Lambda runtime identifier, e.g. python3.13."
+  type        = string
+}
+
+variable "architecture" {
+  description = "Instruction set: x86_64 or arm64."
+  type        = string
+}
+
+variable "memory_size" {
+  description = "Memory in MB, an integer from 128 to 10240."
+  type        = number
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds, an integer from 1 to 900 (15 minutes)."
+  type        = number
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Reserved concurrency. Null leaves the function unreserved."
+  type        = number
+  default     = null
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing mode: PassThrough or Active."
+  type        = string
+  default     = "PassThrough"
+}
+
+variable "environment_variables" {
+  description = "Environment variables of the function."
+  type        = map(string)
+  default     = {}
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group in days (one of CloudWatch Logs' allowed values; 0 = never expire)."
+  type        = number
+}
+
+variable "application_log_level" {
+  description = "Lowest level of application log records sent to CloudWatch (JSON log format): TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  type        = string
+  default     = "INFO"
+}
+
+################################################################################
+# Permissions
+################################################################################
+
+variable "bucket_arn" {
+  description = "ARN of the image bucket."
+  type        = string
+}
+
+variable "input_prefix" {
+  description = "Key prefix the function may read (s3:GetObject)."
+  type        = string
+}
+
+variable "output_prefix" {
+  description = "Key prefix the function may write (s3:PutObject)."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the KMS key encrypting the image bucket, if any; grants kms:Decrypt and kms:GenerateDataKey through S3 only."
+  type        = string
+  default     = null
+}
+
+################################################################################
+# Event source mapping
+################################################################################
+
+variable "queue_arn" {
+  description = "ARN of the SQS queue the function consumes."
+  type        = string
+}
+
+variable "batch_size" {
+  description = "Maximum records per invocation."
+  type        = number
+}
+
+variable "maximum_batching_window_in_seconds" {
+  description = "Seconds to gather records before invoking (0 to 300). Null for FIFO queues, which do not support it."
+  type        = number
+  default     = null
+}
+
+variable "maximum_concurrency" {
+  description = "Maximum concurrent invocations by the mapping (2 to 1000). Null = no limit."
+  type        = number
+  default     = null
+}

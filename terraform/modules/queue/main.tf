@@ -1,0 +1,144 @@
+locals {
+  suffix     = var.fifo_queue ? ".fifo" : ""
+  queue_name = "${var.name}${local.suffix}"
+  dlq_name   = "${var.name}-dlq${local.suffix}"
+
+  # Built from the names so they are known at plan time (policies and redrive wiring show up in the plan).
+  arn_prefix = "arn:${var.partition}:sqs:${var.region}:${var.account_id}"
+  queue_arn  = "${local.arn_prefix}:${aws_sqs_queue.this.name}"
+  dlq_arn    = "${local.arn_prefix}:${aws_sqs_queue.dlq.name}"
+
+  # SQS's maximum: a message that reached the DLQ near the end of the source queue's retention still gets
+  # the full 14 days there (the DLQ keeps a message's original enqueue timestamp for standard queues).
+  dlq_message_retention_seconds = 1209600
+}
+
+################################################################################
+# Dead-letter queue
+################################################################################
+
+resource "aws_sqs_queue" "dlq" {
+  name                        = local.dlq_name
+  fifo_queue                  = var.fifo_queue ? true : null
+  content_based_deduplication = var.fifo_queue ? var.content_based_deduplication : null
+  message_retention_seconds   = local.dlq_message_retention_seconds
+  sqs_managed_sse_enabled     = true
+  tags                        = var.tags
+}
+
+resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [local.queue_arn]
+  })
+}
+
+################################################################################
+# Source queue
+################################################################################
+
+resource "aws_sqs_queue" "this" {
+  name                        = local.queue_name
+  fifo_queue                  = var.fifo_queue ? true : null
+  content_based_deduplication = var.fifo_queue ? var.content_based_deduplication : null
+  visibility_timeout_seconds  = var.visibility_timeout_seconds
+  message_retention_seconds   = var.message_retention_seconds
+  sqs_managed_sse_enabled     = true
+  tags                        = var.tags
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = local.dlq_arn
+    maxReceiveCount     = var.max_receive_count
+  })
+
+  lifecycle {
+    precondition {
+      condition     = var.message_retention_seconds < local.dlq_message_retention_seconds
+      error_message = "The source queue must keep messages for less time than its DLQ (${local.dlq_message_retention_seconds} s)."
+    }
+  }
+}
+
+################################################################################
+# Queue policies: TLS only, and S3 event notifications when enabled
+################################################################################
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [local.queue_arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.s3_source_bucket_arn == null ? [] : [var.s3_source_bucket_arn]
+
+    content {
+      sid       = "AllowS3EventNotifications"
+      effect    = "Allow"
+      actions   = ["sqs:SendMessage"]
+      resources = [local.queue_arn]
+
+      principals {
+        type        = "Service"
+        identifiers = ["s3.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [statement.value]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [var.account_id]
+      }
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "this" {
+  queue_url = aws_sqs_queue.this.id
+  policy    = data.aws_iam_policy_document.this.json
+}
+
+data "aws_iam_policy_document" "dlq" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [local.dlq_arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+  policy    = data.aws_iam_policy_document.dlq.json
+}

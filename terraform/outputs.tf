@@ -1,0 +1,105 @@
+################################################################################
+# Image bucket (read by the sender)
+################################################################################
+
+output "bucket_name" {
+  description = "Name of the image bucket."
+  value       = module.image_bucket.name
+}
+
+output "bucket_arn" {
+  description = "ARN of the image bucket."
+  value       = module.image_bucket.arn
+}
+
+output "input_prefix" {
+  description = "Key prefix the PNGs are uploaded under."
+  value       = var.input_prefix
+}
+
+output "output_prefix" {
+  description = "Key prefix the JPEGs are written under."
+  value       = var.output_prefix
+}
+
+################################################################################
+# Queues
+################################################################################
+
+output "queue_url" {
+  description = "URL of the queue the sender posts {\"bucket\", \"key\"} messages to."
+  value       = module.queue.queue_url
+}
+
+output "queue_arn" {
+  description = "ARN of the queue."
+  value       = module.queue.queue_arn
+}
+
+output "queue_name" {
+  description = "Name of the queue (ends in .fifo in FIFO mode)."
+  value       = module.queue.queue_name
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue."
+  value       = module.queue.dlq_url
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue."
+  value       = module.queue.dlq_arn
+}
+
+output "dlq_name" {
+  description = "Name of the dead-letter queue (ends in .fifo in FIFO mode)."
+  value       = module.queue.dlq_name
+}
+
+output "fifo_queue" {
+  description = "Whether the queues are FIFO (the sender must then set a MessageGroupId)."
+  value       = var.fifo_queue
+}
+
+################################################################################
+# Function
+################################################################################
+
+output "function_name" {
+  description = "Name of the Lambda function."
+  value       = module.function.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the Lambda function."
+  value       = module.function.function_arn
+}
+
+output "log_group_name" {
+  description = "Name of the function's CloudWatch log group."
+  value       = module.function.log_group_name
+}
+
+output "artifacts_bucket_name" {
+  description = "Name of the bucket holding the deployment package."
+  value       = module.artifacts.bucket_name
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+output "dlq_alarm_name" {
+  description = "Name of the alarm on messages in the DLQ."
+  value       = module.alarms.dlq_alarm_name
+}
+
+output "queue_age_alarm_name" {
+  description = "Name of the alarm on the age of the queue's oldest message."
+  value       = module.alarms.queue_age_alarm_name
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic created for alarm_email, or null when none."
+  value       = module.alarms.topic_arn
+}

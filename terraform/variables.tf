@@ -1,0 +1,453 @@
+################################################################################
+# Naming and tagging
+################################################################################
+
+variable "name" {
+  description = "Base name of every resource: the function, its role and log group, the queues (<name>, <name>-dlq), the alarms and the default bucket names. 2 to 24 lowercase letters, digits and hyphens, starting with a letter (the artifacts bucket name <name>-artifacts-<account>-<region> must fit in 63 characters)."
+  type        = string
+  default     = "png2jpg"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,22}[a-z0-9]$", var.name))
+    error_message = "name must be 2 to 24 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource through the provider's default_tags."
+  type        = map(string)
+  default = {
+    Project   = "png2jpg"
+    ManagedBy = "terraform"
+  }
+}
+
+################################################################################
+# Image bucket
+################################################################################
+
+variable "bucket_name" {
+  description = "Name of the image bucket. Null = \"<name>-images-<account id>-<region>\" (globally unique)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "input_prefix" {
+  description = "Key prefix of the PNGs to convert, ending with a slash. The function may only read under it."
+  type        = string
+  default     = "pngfiles/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*/$", var.input_prefix))
+    error_message = "input_prefix must be non-empty, end with \"/\" and not start with \"/\"."
+  }
+}
+
+variable "output_prefix" {
+  description = "Key prefix the JPEGs are written under, ending with a slash. Must not overlap the input prefix (no recursive conversion)."
+  type        = string
+  default     = "jpgfiles/"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*/$", var.output_prefix))
+    error_message = "output_prefix must be non-empty, end with \"/\" and not start with \"/\"."
+  }
+
+  validation {
+    condition     = !startswith(var.output_prefix, var.input_prefix) && !startswith(var.input_prefix, var.output_prefix)
+    error_message = "output_prefix and input_prefix must not contain one another: outputs would land among the inputs."
+  }
+}
+
+variable "force_destroy" {
+  description = "Whether `terraform destroy` deletes the image and artifacts buckets even when they hold objects. Keep false for real data."
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer-managed KMS key for SSE-KMS on the image bucket (the function gets kms:Decrypt and kms:GenerateDataKey via S3). Null = SSE-S3 (AES256)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null ? true : can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "versioning_enabled" {
+  description = "Whether the image bucket is versioned. Off by default: inputs and outputs are transient, derived data, and versions would be paid for twice. When on, non-current versions expire after 30 days."
+  type        = bool
+  default     = false
+}
+
+variable "input_expiration_days" {
+  description = "Days after which input PNGs expire (deleted by a lifecycle rule). Null = keep them forever."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.input_expiration_days == null ? true : (var.input_expiration_days >= 1 && floor(var.input_expiration_days) == var.input_expiration_days)
+    error_message = "input_expiration_days must be null or a whole number of days, at least 1."
+  }
+}
+
+variable "abort_incomplete_multipart_upload_days" {
+  description = "Days after which incomplete multipart uploads to the image bucket are aborted, an integer from 1."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.abort_incomplete_multipart_upload_days >= 1 && floor(var.abort_incomplete_multipart_upload_days) == var.abort_incomplete_multipart_upload_days
+    error_message = "abort_incomplete_multipart_upload_days must be a whole number, at least 1."
+  }
+}
+
+variable "enable_s3_notifications" {
+  description = "Whether S3 sends an event to the queue for every PNG created under the input prefix (then the sender only needs to upload). Standard queues only: S3 cannot notify a FIFO queue."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !(var.enable_s3_notifications && var.fifo_queue)
+    error_message = "enable_s3_notifications cannot be used with fifo_queue = true: S3 event notifications cannot target a FIFO queue."
+  }
+}
+
+variable "s3_notification_suffixes" {
+  description = "Key suffixes (case-sensitive) that trigger an S3 event notification, when enable_s3_notifications is true."
+  type        = list(string)
+  default     = [".png", ".PNG"]
+
+  validation {
+    condition     = length(var.s3_notification_suffixes) >= 1 && length(distinct(var.s3_notification_suffixes)) == length(var.s3_notification_suffixes)
+    error_message = "s3_notification_suffixes must hold at least one suffix, without duplicates."
+  }
+}
+
+################################################################################
+# Artifacts bucket (deployment package)
+################################################################################
+
+variable "artifacts_bucket_name" {
+  description = "Name of the bucket holding the deployment package. Null = \"<name>-artifacts-<account id>-<region>\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.artifacts_bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.artifacts_bucket_name))
+    error_message = "artifacts_bucket_name must be 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+  }
+}
+
+variable "function_zip_path" {
+  description = "Path of the deployment package built by `make package`. Null = build/function.zip at the repository root (next to terraform/). Must exist at plan time."
+  type        = string
+  default     = null
+}
+
+################################################################################
+# Function
+################################################################################
+
+variable "runtime" {
+  description = "Lambda Python runtime, python3.x (the zip's wheels must be built for it: make package RUNTIME_PYTHON_VERSION=...)."
+  type        = string
+  default     = "python3.13"
+
+  validation {
+    condition     = can(regex("^python3\\.[0-9]+$", var.runtime))
+    error_message = "runtime must be a Python 3 Lambda runtime such as python3.13."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the function: x86_64 or arm64 (Graviton; build the zip with make package ARCH=arm64)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB, an integer from 128 to 10240. CPU scales with it; a decoded image takes about 4 bytes per pixel, per worker."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
+    error_message = "memory_size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds, an integer from 1 to 900 (15 minutes). The queue's visibility timeout is derived from it."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 900 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds from 1 to 900."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Reserved concurrency of the function, an integer from 1. Null = unreserved (uses the account's unreserved pool)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrent_executions == null ? true : (var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions)
+    error_message = "reserved_concurrent_executions must be null or a whole number, at least 1 (0 would throttle every invocation)."
+  }
+}
+
+variable "tracing_mode" {
+  description = "AWS X-Ray tracing: PassThrough (off unless the caller traces) or Active (adds the X-Ray write permissions)."
+  type        = string
+  default     = "PassThrough"
+
+  validation {
+    condition     = contains(["PassThrough", "Active"], var.tracing_mode)
+    error_message = "tracing_mode must be PassThrough or Active."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group in days: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, or 0 to never expire."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch Logs' values: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "log_level" {
+  description = "Lowest application log level sent to CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL (also passed as LOG_LEVEL)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
+    error_message = "log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "jpeg_quality" {
+  description = "JPEG quality of the outputs (JPEG_QUALITY), an integer from 1 to 95 (Pillow advises against values above 95)."
+  type        = number
+  default     = 85
+
+  validation {
+    condition     = var.jpeg_quality >= 1 && var.jpeg_quality <= 95 && floor(var.jpeg_quality) == var.jpeg_quality
+    error_message = "jpeg_quality must be a whole number from 1 to 95."
+  }
+}
+
+variable "max_pixels" {
+  description = "Largest image the function decodes, in pixels (width x height; MAX_PIXELS): the decompression-bomb limit. Larger images fail and go to the DLQ."
+  type        = number
+  default     = 25000000
+
+  validation {
+    condition     = var.max_pixels >= 1 && floor(var.max_pixels) == var.max_pixels
+    error_message = "max_pixels must be a whole number, at least 1."
+  }
+}
+
+variable "max_input_bytes" {
+  description = "Largest PNG the function downloads, in bytes (MAX_INPUT_BYTES). Default 50 MiB."
+  type        = number
+  default     = 52428800
+
+  validation {
+    condition     = var.max_input_bytes >= 1 && floor(var.max_input_bytes) == var.max_input_bytes
+    error_message = "max_input_bytes must be a whole number of bytes, at least 1."
+  }
+}
+
+variable "matte_color" {
+  description = "Background that transparent pixels are flattened onto (MATTE_COLOR), as #rrggbb."
+  type        = string
+  default     = "#ffffff"
+
+  validation {
+    condition     = can(regex("^#[0-9A-Fa-f]{6}$", var.matte_color))
+    error_message = "matte_color must be a hex colour like #ffffff."
+  }
+}
+
+variable "max_workers" {
+  description = "Records of a batch converted in parallel inside one invocation (MAX_WORKERS), an integer from 1 to 64. Memory needed grows with it."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.max_workers >= 1 && var.max_workers <= 64 && floor(var.max_workers) == var.max_workers
+    error_message = "max_workers must be a whole number from 1 to 64."
+  }
+}
+
+variable "environment_variables" {
+  description = "Extra environment variables for the function. They cannot override the ones set from other variables (INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, LOG_LEVEL)."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Queue
+################################################################################
+
+variable "fifo_queue" {
+  description = "Whether the queue and its DLQ are FIFO queues (names end in .fifo). FIFO limits the mapping to batches of at most 10 with no batching window, and rules out S3 notifications."
+  type        = bool
+  default     = false
+}
+
+variable "content_based_deduplication" {
+  description = "FIFO only: deduplicate messages by a SHA-256 of their body when the sender gives no MessageDeduplicationId (a re-sent identical message within 5 minutes is dropped)."
+  type        = bool
+  default     = true
+}
+
+variable "message_retention_seconds" {
+  description = "How long the queue keeps a message, in seconds: from 60 to 1209599 (the DLQ keeps messages for 14 days = 1209600 s, which must be longer). Default 4 days."
+  type        = number
+  default     = 345600
+
+  validation {
+    condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds < 1209600 && floor(var.message_retention_seconds) == var.message_retention_seconds
+    error_message = "message_retention_seconds must be a whole number from 60 to 1209599: less than the DLQ's 14 days (1209600 s), or messages would expire in the DLQ before they could be inspected."
+  }
+}
+
+variable "visibility_timeout_seconds" {
+  description = "Visibility timeout of the queue in seconds (at most 43200). Null = 6 x timeout + maximum_batching_window_in_seconds, AWS's recommendation for Lambda; an explicit value must be at least that."
+  type        = number
+  default     = null
+
+  validation {
+    condition = var.visibility_timeout_seconds == null ? true : (
+      var.visibility_timeout_seconds >= 6 * var.timeout + var.maximum_batching_window_in_seconds &&
+      var.visibility_timeout_seconds <= 43200
+    )
+    error_message = "visibility_timeout_seconds must be at least 6 x timeout + maximum_batching_window_in_seconds (${6 * var.timeout + var.maximum_batching_window_in_seconds} s here) and at most 43200; a shorter one makes SQS redeliver messages the function is still processing. Leave it null to compute it."
+  }
+}
+
+variable "max_receive_count" {
+  description = "Receives of a message before SQS moves it to the DLQ, an integer from 1 to 1000."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000 && floor(var.max_receive_count) == var.max_receive_count
+    error_message = "max_receive_count must be a whole number from 1 to 1000."
+  }
+}
+
+################################################################################
+# Event source mapping
+################################################################################
+
+variable "batch_size" {
+  description = "Largest number of messages per invocation: 1 to 10000 for a standard queue (above 10 needs maximum_batching_window_in_seconds >= 1), 1 to 10 for a FIFO queue."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.batch_size >= 1 && var.batch_size <= 10000 && floor(var.batch_size) == var.batch_size
+    error_message = "batch_size must be a whole number from 1 to 10000."
+  }
+
+  validation {
+    condition     = !var.fifo_queue || var.batch_size <= 10
+    error_message = "batch_size must be at most 10 with a FIFO queue."
+  }
+}
+
+variable "maximum_batching_window_in_seconds" {
+  description = "Seconds the mapping gathers messages before invoking, an integer from 0 to 300. At least 1 when batch_size is above 10; must be 0 with a FIFO queue."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.maximum_batching_window_in_seconds >= 0 && var.maximum_batching_window_in_seconds <= 300 && floor(var.maximum_batching_window_in_seconds) == var.maximum_batching_window_in_seconds
+    error_message = "maximum_batching_window_in_seconds must be a whole number from 0 to 300."
+  }
+
+  validation {
+    condition     = var.batch_size <= 10 || var.maximum_batching_window_in_seconds >= 1
+    error_message = "maximum_batching_window_in_seconds must be at least 1 when batch_size is above 10 (an AWS requirement)."
+  }
+
+  validation {
+    condition     = !var.fifo_queue || var.maximum_batching_window_in_seconds == 0
+    error_message = "maximum_batching_window_in_seconds must be 0 with a FIFO queue (FIFO event source mappings have no batching window)."
+  }
+}
+
+variable "maximum_concurrency" {
+  description = "Most concurrent invocations the queue's mapping starts, an integer from 2 to 1000. Null = no limit besides the account's. Must not exceed reserved_concurrent_executions when both are set."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.maximum_concurrency == null ? true : (var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000 && floor(var.maximum_concurrency) == var.maximum_concurrency)
+    error_message = "maximum_concurrency must be null or a whole number from 2 to 1000."
+  }
+
+  validation {
+    condition     = var.maximum_concurrency == null || var.reserved_concurrent_executions == null ? true : var.maximum_concurrency <= var.reserved_concurrent_executions
+    error_message = "maximum_concurrency must not exceed reserved_concurrent_executions: the extra invocations would be throttled and messages bounced back to the queue."
+  }
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+variable "queue_age_alarm_threshold_seconds" {
+  description = "The queue-age alarm fires when the oldest message in the queue is older than this, in seconds (60 to 1209600). Default 15 minutes."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.queue_age_alarm_threshold_seconds >= 60 && var.queue_age_alarm_threshold_seconds <= 1209600
+    error_message = "queue_age_alarm_threshold_seconds must be from 60 to 1209600."
+  }
+}
+
+variable "alarm_email" {
+  description = "Email address notified of alarms through a new SNS topic (the address must confirm the subscription). Null = no topic."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null ? true : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be an email address."
+  }
+}
+
+variable "alarm_topic_kms_key_id" {
+  description = "Customer-managed KMS key (ID, ARN or alias) encrypting the alarm topic; its key policy must allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. Null = no KMS (alias/aws/sns would block CloudWatch from publishing)."
+  type        = string
+  default     = null
+}
+
+variable "alarm_actions" {
+  description = "ARNs of existing SNS topics (or other alarm actions) notified when an alarm changes to ALARM or OK."
+  type        = list(string)
+  default     = []
+}
