@@ -1,0 +1,5 @@
+"""Entry point for ``python -m sender``."""
+
+from sender.cli import main
+
+raise SystemExit(main())

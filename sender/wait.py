@@ -1,0 +1,56 @@
+"""Waiting for the function's JPEGs to appear at their output keys."""
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+POLL_INTERVAL = 0.5  # seconds between two listings
+
+
+def listing(s3: Any, bucket: str, keys: Iterable[str]) -> dict[str, datetime]:
+    """``{key: LastModified}`` of the objects under the longest common prefix of ``keys``.
+
+    One paginated ListObjectsV2 per call, however many keys there are.
+    """
+    prefix = os.path.commonprefix(list(keys))  # noqa: RUF071 (S3 prefixes are string prefixes)
+    found: dict[str, datetime] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            found[obj["Key"]] = obj["LastModified"]
+    return found
+
+
+def wait_for(
+    s3: Any,
+    bucket: str,
+    sent_at: dict[str, float],
+    *,
+    baseline: dict[str, datetime],
+    timeout: float,
+    on_arrival: Callable[[str, float], None] = lambda key, latency: None,
+) -> dict[str, float | None]:
+    """Poll until every output key in ``sent_at`` exists, or ``timeout`` seconds pass.
+
+    ``sent_at`` maps each expected output key to the ``time.monotonic()`` its message was sent.
+    An object counts only if it is new since ``baseline`` (a :func:`listing` taken before
+    sending), so a JPEG left over from an earlier run is not mistaken for this run's.
+    Returns ``{output_key: latency in seconds, or None if it did not appear}``.
+    """
+    latencies: dict[str, float | None] = dict.fromkeys(sent_at)
+    missing = set(sent_at)
+    deadline = time.monotonic() + timeout
+    while missing:
+        seen = listing(s3, bucket, missing)
+        now = time.monotonic()
+        for key in sorted(missing & seen.keys()):
+            if baseline.get(key) != seen[key]:
+                latency = max(0.0, now - sent_at[key])
+                latencies[key] = latency
+                missing.discard(key)
+                on_arrival(key, latency)
+        if not missing or now >= deadline:
+            break
+        time.sleep(min(POLL_INTERVAL, deadline - now))
+    return latencies
