@@ -1,0 +1,257 @@
+"""Run a command against LocalStack provisioned by the terraform/ root, then clean up.
+
+    python scripts/localstack_session.py [--no-terraform] -- COMMAND...
+
+1. LocalStack: the one at ``LOCALSTACK_ENDPOINT`` if set (a CI service container, a developer's
+   Docker); otherwise LocalStack from ``.venv-localstack`` in host mode on 127.0.0.1:4566, its
+   state under ``build/localstack``. Without Docker, Lambda code runs in local worker processes
+   (the ``local-subprocess`` executor in tests/e2e/executor).
+2. Terraform: a copy of ``terraform/`` in ``build/e2e/terraform`` plus an override file that points
+   the AWS provider at LocalStack, applied with ``tests/e2e/e2e.tfvars``.
+3. COMMAND runs with ``AWS_ENDPOINT_URL``, test credentials and ``PNG2JPG_TERRAFORM_DIR`` set.
+4. Always, also on failure or Ctrl-C: ``terraform destroy``, then LocalStack is stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+LOCALSTACK_DIR = BUILD / "localstack"
+TERRAFORM_COPY = BUILD / "e2e" / "terraform"
+TFVARS = ROOT / "tests" / "e2e" / "e2e.tfvars"
+ZIP = BUILD / "function.zip"
+DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+REGION = "us-east-1"
+SERVICES = "s3,sqs,lambda,iam,sts,logs,cloudwatch,sns"
+HEALTH_TIMEOUT_SECONDS = 120
+REQUIRED_SERVICES = ("s3", "sqs", "lambda", "iam", "sts", "logs", "cloudwatch")
+PROVIDER_OVERRIDE = """\
+# Written by scripts/localstack_session.py: points the root's AWS provider at LocalStack.
+provider "aws" {{
+  access_key                  = "test"
+  secret_key                  = "test"
+  region                      = "{region}"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+
+  endpoints {{
+{endpoints}
+  }}
+}}
+"""
+
+
+class SessionError(Exception):
+    """LocalStack or Terraform could not be brought up."""
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so a command's stdout stays clean."""
+    print(f"[localstack-session] {message}", file=sys.stderr, flush=True)
+
+
+def healthy(endpoint: str) -> bool:
+    """True when LocalStack answers and every service the pipeline uses is up."""
+    try:
+        url = f"{endpoint}/_localstack/health"
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (http URL)
+            services = json.load(response).get("services", {})
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+    return all(services.get(name) in ("available", "running") for name in REQUIRED_SERVICES)
+
+
+def docker_available() -> bool:
+    """Whether a Docker engine answers (LocalStack's own Lambda executor needs one)."""
+    if not shutil.which("docker"):
+        return False
+    result = subprocess.run(["docker", "info"], check=False, capture_output=True, timeout=20)
+    return result.returncode == 0
+
+
+def stop_process_group(pid: int) -> None:
+    """SIGTERM the process group, SIGKILL it if it has not gone within 20 s."""
+    for sig, grace in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+
+
+@contextmanager
+def localstack() -> Iterator[str]:
+    """Yield the endpoint of a healthy LocalStack, started here unless one was given."""
+    given = os.environ.get("LOCALSTACK_ENDPOINT")
+    if given:
+        log(f"using LocalStack at {given}")
+        if not healthy(given):
+            raise SessionError(f"LOCALSTACK_ENDPOINT={given} is not a healthy LocalStack")
+        yield given
+        return
+    pid_file = LOCALSTACK_DIR / "pid"
+    if pid_file.exists():  # left by an interrupted run that could not clean up
+        stop_process_group(int(pid_file.read_text()))
+        pid_file.unlink()
+    if healthy(DEFAULT_ENDPOINT):
+        raise SessionError(
+            f"something already serves LocalStack on {DEFAULT_ENDPOINT}: stop it, or set"
+            f" LOCALSTACK_ENDPOINT={DEFAULT_ENDPOINT} to use it"
+        )
+    shutil.rmtree(LOCALSTACK_DIR, ignore_errors=True)
+    for sub in ("state", "tmp"):
+        (LOCALSTACK_DIR / sub).mkdir(parents=True)
+    env = {
+        **os.environ,
+        "OVERRIDE_IN_DOCKER": "0",  # this may be a container; LocalStack must not act as its own
+        "DNS_ADDRESS": "0",
+        "DISABLE_EVENTS": "1",
+        "SKIP_SSL_CERT_DOWNLOAD": "1",
+        "SERVICES": SERVICES,
+        "GATEWAY_LISTEN": "127.0.0.1:4566",
+        "LOCALSTACK_HOST": "127.0.0.1:4566",
+        "SQS_ENDPOINT_STRATEGY": "off",
+        "FILESYSTEM_ROOT": str(LOCALSTACK_DIR / "state"),
+        "TMPDIR": str(LOCALSTACK_DIR / "tmp"),
+    }
+    if not docker_available():
+        env["LAMBDA_RUNTIME_EXECUTOR"] = "local-subprocess"
+        env["LOCAL_EXECUTOR_PYTHON"] = str(ROOT / ".venv-runtime" / "bin" / "python")
+    log_path = LOCALSTACK_DIR / "localstack.log"
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            [str(ROOT / ".venv-localstack" / "bin" / "python"), "-m", "localstack.runtime.main"],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    pid_file.write_text(str(process.pid))
+    try:
+        started = time.monotonic()
+        while not healthy(DEFAULT_ENDPOINT):
+            if process.poll() is not None:
+                raise SessionError(f"LocalStack exited with {process.returncode}; see {log_path}")
+            if time.monotonic() - started > HEALTH_TIMEOUT_SECONDS:
+                raise SessionError(f"LocalStack not healthy after {HEALTH_TIMEOUT_SECONDS} s")
+            time.sleep(0.5)
+        log(f"LocalStack (pid {process.pid}) healthy in {time.monotonic() - started:.1f} s")
+        yield DEFAULT_ENDPOINT
+    finally:
+        stop_process_group(process.pid)
+        pid_file.unlink(missing_ok=True)
+        log(f"LocalStack stopped; its log is {log_path.relative_to(ROOT)}")
+
+
+def terraform(*args: str) -> None:
+    """Run terraform in the copied root; raise with its exit status on failure."""
+    command = ["terraform", f"-chdir={TERRAFORM_COPY}", *args]
+    if subprocess.run(command, check=False).returncode != 0:
+        raise SessionError(f"{' '.join(command)} failed")
+
+
+def copy_root(endpoint: str) -> None:
+    """Copy terraform/ (without local state or tfvars) and add the LocalStack override."""
+    if TERRAFORM_COPY.exists():  # keep only the provider cache: state belongs to this session
+        for path in TERRAFORM_COPY.iterdir():
+            if path.name != ".terraform":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+    TERRAFORM_COPY.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns(".terraform", "*.tfstate*", "terraform.tfvars", "*.lock.hcl")
+    shutil.copytree(ROOT / "terraform", TERRAFORM_COPY, ignore=ignore, dirs_exist_ok=True)
+    services = SERVICES.split(",")
+    endpoints = "\n".join(f'    {name:<10} = "{endpoint}"' for name in services)
+    (TERRAFORM_COPY / "localstack_override.tf").write_text(
+        PROVIDER_OVERRIDE.format(region=REGION, endpoints=endpoints)
+    )
+
+
+@contextmanager
+def deployment(endpoint: str) -> Iterator[None]:
+    """Apply the root to LocalStack; destroy it afterwards."""
+    copy_root(endpoint)
+    plugin_dir = os.environ.get("TF_PLUGIN_DIR")
+    terraform("init", "-input=false", *([f"-plugin-dir={plugin_dir}"] if plugin_dir else []))
+    variables = [f"-var-file={TFVARS}", f"-var=function_zip_path={ZIP}"]
+    try:
+        started = time.monotonic()
+        terraform("apply", "-input=false", "-auto-approve", *variables)
+        log(f"terraform apply took {time.monotonic() - started:.0f} s")
+        yield
+    finally:
+        try:
+            terraform("destroy", "-input=false", "-auto-approve", *variables)
+        except SessionError as error:
+            log(f"{error} (LocalStack is stopped next, which discards its resources anyway)")
+
+
+def run(command: list[str], use_terraform: bool) -> int:
+    """Bring everything up, run ``command``, tear down; return the command's exit status."""
+    with localstack() as endpoint:
+        env = {
+            **os.environ,
+            "LOCALSTACK_ENDPOINT": endpoint,
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "PNG2JPG_TERRAFORM_DIR": str(TERRAFORM_COPY),
+            "LOCALSTACK_LOG": str(LOCALSTACK_DIR / "localstack.log"),
+        }
+        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+            env.pop(name, None)
+        if not use_terraform:
+            return subprocess.run(command, env=env, check=False).returncode
+        with deployment(endpoint):
+            return subprocess.run(command, env=env, check=False).returncode
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """A TERM (CI cancelling the job) unwinds like Ctrl-C, so the cleanup runs."""
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-terraform", action="store_true", help="LocalStack only")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND ...")
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("a command to run is required after --")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return run(command, use_terraform=not args.no_terraform)
+    except SessionError as error:
+        log(f"error: {error}")
+        return 1
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
