@@ -101,7 +101,7 @@ e2e: $(ZIP) localstack-env ## End-to-end tests: LocalStack + the terraform/ root
 	$(VENV)/bin/python scripts/localstack_session.py -- $(VENV)/bin/pytest tests/e2e
 
 .PHONY: localstack-env
-localstack-env: $(VENV)/.stamp $(VENV_LOCALSTACK)/.stamp $(VENV_RUNTIME)/.stamp
+localstack-env: $(VENV)/.stamp $(VENV_LOCALSTACK)/.executor $(VENV_RUNTIME)/.stamp
 
 ##@ Benchmarks
 .PHONY: bench
@@ -135,10 +135,14 @@ $(VENV_CHECKOV)/.stamp: requirements/checkov.txt
 	$(VENV_CHECKOV)/bin/pip install -q --disable-pip-version-check -r requirements/checkov.txt
 	touch $@
 
-$(VENV_LOCALSTACK)/.stamp: requirements/localstack.txt $(shell find tests/e2e/executor -type f -not -path '*/__pycache__/*' -not -path '*.egg-info*')
+$(VENV_LOCALSTACK)/.stamp: requirements/localstack.txt
 	rm -rf $(VENV_LOCALSTACK) && $(PYTHON) -m venv $(VENV_LOCALSTACK)
 	$(VENV_LOCALSTACK)/bin/pip install -q --disable-pip-version-check -r requirements/localstack.txt
-	$(VENV_LOCALSTACK)/bin/pip install -q --disable-pip-version-check --no-deps ./tests/e2e/executor
+	touch $@
+
+# The Docker-free Lambda executor plugin, reinstalled whenever its code changes.
+$(VENV_LOCALSTACK)/.executor: $(VENV_LOCALSTACK)/.stamp $(wildcard tests/e2e/executor/*.toml tests/e2e/executor/png2jpg_local_executor/*.py)
+	$(VENV_LOCALSTACK)/bin/pip install -q --disable-pip-version-check --no-deps --force-reinstall ./tests/e2e/executor
 	touch $@
 
 # The Lambda runtime's Python with boto3, as the managed runtime provides it.
