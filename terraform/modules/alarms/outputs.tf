@@ -12,3 +12,8 @@ output "topic_arn" {
   description = "ARN of the SNS topic created for alarm_email, or null when none was created."
   value       = one(aws_sns_topic.this[*].arn)
 }
+
+output "alarm_actions" {
+  description = "Actions notified by both alarms."
+  value       = local.actions
+}

@@ -22,3 +22,13 @@ output "policy_json" {
   description = "The bucket policy (JSON)."
   value       = data.aws_iam_policy_document.this.json
 }
+
+output "public_access_block" {
+  description = "The bucket's public access block settings (all four are true)."
+  value = {
+    block_public_acls       = aws_s3_bucket_public_access_block.this.block_public_acls
+    block_public_policy     = aws_s3_bucket_public_access_block.this.block_public_policy
+    ignore_public_acls      = aws_s3_bucket_public_access_block.this.ignore_public_acls
+    restrict_public_buckets = aws_s3_bucket_public_access_block.this.restrict_public_buckets
+  }
+}

@@ -37,3 +37,32 @@ output "event_source_mapping_uuid" {
   description = "UUID of the SQS event source mapping."
   value       = aws_lambda_event_source_mapping.this.uuid
 }
+
+output "environment_variables" {
+  description = "Environment variables of the function."
+  value       = one(aws_lambda_function.this.environment).variables
+}
+
+output "configuration" {
+  description = "Runtime settings of the function."
+  value = {
+    handler       = aws_lambda_function.this.handler
+    runtime       = aws_lambda_function.this.runtime
+    architectures = aws_lambda_function.this.architectures
+    memory_size   = aws_lambda_function.this.memory_size
+    timeout       = aws_lambda_function.this.timeout
+    log_format    = one(aws_lambda_function.this.logging_config).log_format
+    log_group     = one(aws_lambda_function.this.logging_config).log_group
+  }
+}
+
+output "event_source_mapping" {
+  description = "Settings of the SQS event source mapping."
+  value = {
+    event_source_arn                   = aws_lambda_event_source_mapping.this.event_source_arn
+    batch_size                         = aws_lambda_event_source_mapping.this.batch_size
+    maximum_batching_window_in_seconds = aws_lambda_event_source_mapping.this.maximum_batching_window_in_seconds
+    function_response_types            = aws_lambda_event_source_mapping.this.function_response_types
+    maximum_concurrency                = try(one(aws_lambda_event_source_mapping.this.scaling_config).maximum_concurrency, null)
+  }
+}

@@ -37,3 +37,47 @@ output "queue_policy_id" {
   description = "ID of the source queue's policy resource (depend on it before enabling S3 notifications)."
   value       = aws_sqs_queue_policy.this.id
 }
+
+output "dlq_policy_json" {
+  description = "The DLQ's access policy (JSON)."
+  value       = data.aws_iam_policy_document.dlq.json
+}
+
+output "visibility_timeout_seconds" {
+  description = "Visibility timeout of the source queue in seconds."
+  value       = aws_sqs_queue.this.visibility_timeout_seconds
+}
+
+output "message_retention_seconds" {
+  description = "Message retention of the source queue in seconds."
+  value       = aws_sqs_queue.this.message_retention_seconds
+}
+
+output "dlq_message_retention_seconds" {
+  description = "Message retention of the DLQ in seconds (SQS's 14-day maximum)."
+  value       = aws_sqs_queue.dlq.message_retention_seconds
+}
+
+output "redrive_policy" {
+  description = "Redrive policy of the source queue (JSON: deadLetterTargetArn, maxReceiveCount)."
+  value       = aws_sqs_queue.this.redrive_policy
+}
+
+output "redrive_allow_policy" {
+  description = "Redrive allow policy of the DLQ (JSON: byQueue, the source queue's ARN)."
+  value       = aws_sqs_queue_redrive_allow_policy.dlq.redrive_allow_policy
+}
+
+output "fifo" {
+  description = "Whether the source queue and the DLQ are FIFO queues."
+  value = {
+    queue                       = aws_sqs_queue.this.fifo_queue
+    dlq                         = aws_sqs_queue.dlq.fifo_queue
+    content_based_deduplication = aws_sqs_queue.this.content_based_deduplication
+  }
+}
+
+output "sqs_managed_sse_enabled" {
+  description = "Whether SSE-SQS is on for the source queue and the DLQ."
+  value       = aws_sqs_queue.this.sqs_managed_sse_enabled && aws_sqs_queue.dlq.sqs_managed_sse_enabled
+}

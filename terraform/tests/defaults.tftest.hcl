@@ -1,0 +1,551 @@
+# Plan-level checks of the default configuration and its optional parts.
+#
+# The real AWS provider runs offline here (fake credentials, no account lookup): a mock provider would
+# replace the aws_iam_policy_document data sources' JSON with random strings, and the policies are what
+# these tests are about. The only data source that calls AWS, aws_caller_identity, is overridden.
+# Nothing is created: every run is `command = plan`.
+
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+}
+
+override_data {
+  target = data.aws_caller_identity.current
+  values = {
+    account_id = "123456789012"
+  }
+}
+
+variables {
+  function_zip_path = "tests/fixtures/function.zip"
+}
+
+################################################################################
+# Defaults
+################################################################################
+
+run "default_names" {
+  command = plan
+
+  assert {
+    condition     = output.bucket_name == "png2jpg-images-123456789012-eu-west-1"
+    error_message = "The image bucket name must default to <name>-images-<account>-<region>, got ${output.bucket_name}."
+  }
+
+  assert {
+    condition     = output.artifacts_bucket_name == "png2jpg-artifacts-123456789012-eu-west-1"
+    error_message = "The artifacts bucket name must default to <name>-artifacts-<account>-<region>, got ${output.artifacts_bucket_name}."
+  }
+
+  assert {
+    condition     = output.bucket_arn == "arn:aws:s3:::png2jpg-images-123456789012-eu-west-1"
+    error_message = "Unexpected bucket ARN ${output.bucket_arn}."
+  }
+
+  assert {
+    condition     = output.input_prefix == "pngfiles/" && output.output_prefix == "jpgfiles/"
+    error_message = "The prefixes must default to pngfiles/ and jpgfiles/."
+  }
+
+  assert {
+    condition     = output.queue_name == "png2jpg" && output.dlq_name == "png2jpg-dlq" && output.fifo_queue == false
+    error_message = "Unexpected queue names ${output.queue_name}, ${output.dlq_name}."
+  }
+
+  assert {
+    condition     = output.queue_arn == "arn:aws:sqs:eu-west-1:123456789012:png2jpg" && output.dlq_arn == "arn:aws:sqs:eu-west-1:123456789012:png2jpg-dlq"
+    error_message = "Unexpected queue ARNs ${output.queue_arn}, ${output.dlq_arn}."
+  }
+
+  assert {
+    condition     = output.function_name == "png2jpg" && output.log_group_name == "/aws/lambda/png2jpg"
+    error_message = "Unexpected function or log group name."
+  }
+
+  assert {
+    condition     = output.dlq_alarm_name == "png2jpg-dlq-not-empty" && output.queue_age_alarm_name == "png2jpg-queue-oldest-message-age"
+    error_message = "Unexpected alarm names."
+  }
+
+  assert {
+    condition     = output.alarm_topic_arn == null && length(module.alarms.alarm_actions) == 0
+    error_message = "Without alarm_email and alarm_actions there must be no topic and no alarm action."
+  }
+}
+
+run "function_configuration" {
+  command = plan
+
+  assert {
+    condition = jsonencode(module.function.configuration) == jsonencode({
+      handler       = "png2jpg.handler.lambda_handler"
+      runtime       = "python3.13"
+      architectures = ["x86_64"]
+      memory_size   = 1024
+      timeout       = 60
+      log_format    = "JSON"
+      log_group     = "/aws/lambda/png2jpg"
+    })
+    error_message = "Unexpected function configuration ${jsonencode(module.function.configuration)}."
+  }
+
+  assert {
+    condition = jsonencode(module.function.environment_variables) == jsonencode({
+      ALLOWED_BUCKETS = "png2jpg-images-123456789012-eu-west-1"
+      INPUT_PREFIX    = "pngfiles/"
+      JPEG_QUALITY    = "85"
+      LOG_LEVEL       = "INFO"
+      MATTE_COLOR     = "#ffffff"
+      MAX_INPUT_BYTES = "52428800"
+      MAX_PIXELS      = "25000000"
+      MAX_WORKERS     = "4"
+      OUTPUT_PREFIX   = "jpgfiles/"
+    })
+    error_message = "Unexpected environment ${jsonencode(module.function.environment_variables)}."
+  }
+}
+
+################################################################################
+# Visibility timeout vs. function timeout
+################################################################################
+
+run "visibility_timeout_default_is_six_timeouts" {
+  command = plan
+
+  assert {
+    condition     = module.queue.visibility_timeout_seconds == 6 * 60 + 0
+    error_message = "Default visibility timeout must be 6 x 60 s + 0 s window = 360 s, got ${module.queue.visibility_timeout_seconds}."
+  }
+}
+
+run "visibility_timeout_default_adds_batching_window" {
+  command = plan
+
+  variables {
+    timeout                            = 30
+    batch_size                         = 100
+    maximum_batching_window_in_seconds = 5
+  }
+
+  assert {
+    condition     = module.queue.visibility_timeout_seconds == 6 * 30 + 5
+    error_message = "Default visibility timeout must be 6 x 30 s + 5 s = 185 s, got ${module.queue.visibility_timeout_seconds}."
+  }
+}
+
+run "visibility_timeout_explicit_larger_value_kept" {
+  command = plan
+
+  variables {
+    timeout                    = 30
+    visibility_timeout_seconds = 900
+  }
+
+  assert {
+    condition     = module.queue.visibility_timeout_seconds == 900
+    error_message = "An explicit visibility timeout above the minimum must be used as given."
+  }
+}
+
+run "visibility_timeout_explicit_minimum_accepted" {
+  command = plan
+
+  variables {
+    timeout                    = 30
+    visibility_timeout_seconds = 180
+  }
+
+  assert {
+    condition     = module.queue.visibility_timeout_seconds == 180
+    error_message = "Exactly 6 x timeout must be accepted."
+  }
+}
+
+run "visibility_timeout_explicit_smaller_value_refused" {
+  command = plan
+
+  variables {
+    timeout                    = 30
+    visibility_timeout_seconds = 179
+  }
+
+  expect_failures = [var.visibility_timeout_seconds]
+}
+
+run "visibility_timeout_must_cover_batching_window" {
+  command = plan
+
+  variables {
+    timeout                            = 30
+    batch_size                         = 100
+    maximum_batching_window_in_seconds = 10
+    visibility_timeout_seconds         = 185
+  }
+
+  expect_failures = [var.visibility_timeout_seconds]
+}
+
+################################################################################
+# Queue, DLQ and event source mapping
+################################################################################
+
+run "redrive_wiring" {
+  command = plan
+
+  variables {
+    max_receive_count = 3
+  }
+
+  assert {
+    condition     = jsondecode(module.queue.redrive_policy).deadLetterTargetArn == output.dlq_arn
+    error_message = "The queue's redrive policy must target the DLQ: ${module.queue.redrive_policy}."
+  }
+
+  assert {
+    condition     = jsondecode(module.queue.redrive_policy).maxReceiveCount == 3
+    error_message = "maxReceiveCount must come from max_receive_count: ${module.queue.redrive_policy}."
+  }
+
+  assert {
+    condition = jsonencode(jsondecode(module.queue.redrive_allow_policy)) == jsonencode({
+      redrivePermission = "byQueue"
+      sourceQueueArns   = ["arn:aws:sqs:eu-west-1:123456789012:png2jpg"]
+    })
+    error_message = "The DLQ must allow redrive from the source queue only: ${module.queue.redrive_allow_policy}."
+  }
+
+  assert {
+    condition     = module.queue.dlq_message_retention_seconds == 1209600
+    error_message = "The DLQ must keep messages for the 14-day maximum."
+  }
+
+  assert {
+    condition     = module.queue.dlq_message_retention_seconds > module.queue.message_retention_seconds
+    error_message = "The DLQ must keep messages longer than the source queue."
+  }
+
+  assert {
+    condition     = module.queue.message_retention_seconds == 345600
+    error_message = "The source queue retention must default to 4 days."
+  }
+
+  assert {
+    condition     = module.queue.sqs_managed_sse_enabled
+    error_message = "Both queues must use SSE-SQS."
+  }
+
+  assert {
+    condition     = module.queue.fifo.queue == null || module.queue.fifo.queue == false
+    error_message = "The default queue must be a standard queue."
+  }
+}
+
+run "event_source_mapping" {
+  command = plan
+
+  assert {
+    condition     = module.function.event_source_mapping.function_response_types == toset(["ReportBatchItemFailures"])
+    error_message = "The mapping must report batch item failures, or one failed record deletes the whole batch."
+  }
+
+  assert {
+    condition     = module.function.event_source_mapping.event_source_arn == output.queue_arn
+    error_message = "The mapping must read the source queue."
+  }
+
+  assert {
+    condition     = module.function.event_source_mapping.batch_size == 10 && module.function.event_source_mapping.maximum_batching_window_in_seconds == 0
+    error_message = "Unexpected default batch size or window: ${jsonencode(module.function.event_source_mapping)}."
+  }
+
+  assert {
+    condition     = module.function.event_source_mapping.maximum_concurrency == null
+    error_message = "No scaling_config by default."
+  }
+}
+
+run "event_source_mapping_scaling" {
+  command = plan
+
+  variables {
+    batch_size                         = 500
+    maximum_batching_window_in_seconds = 20
+    maximum_concurrency                = 50
+    reserved_concurrent_executions     = 60
+  }
+
+  assert {
+    condition     = module.function.event_source_mapping.batch_size == 500 && module.function.event_source_mapping.maximum_batching_window_in_seconds == 20
+    error_message = "Batch size and window must be passed through."
+  }
+
+  assert {
+    condition     = module.function.event_source_mapping.maximum_concurrency == 50
+    error_message = "maximum_concurrency must set the mapping's scaling_config."
+  }
+}
+
+run "queue_policies_deny_insecure_transport" {
+  command = plan
+
+  assert {
+    condition = jsonencode(jsondecode(module.queue.queue_policy_json).Statement) == jsonencode([{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Action    = "sqs:*"
+      Resource  = "arn:aws:sqs:eu-west-1:123456789012:png2jpg"
+      Principal = "*"
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }])
+    error_message = "The queue policy must only deny non-TLS access by default: ${module.queue.queue_policy_json}."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.queue.dlq_policy_json).Statement :
+      s.Effect == "Deny" && s.Condition.Bool["aws:SecureTransport"] == "false" && s.Resource == output.dlq_arn
+    ])
+    error_message = "The DLQ policy must deny non-TLS access: ${module.queue.dlq_policy_json}."
+  }
+}
+
+################################################################################
+# IAM: least privilege
+################################################################################
+
+run "iam_policy_is_least_privilege" {
+  command = plan
+
+  assert {
+    condition = jsonencode({
+      for s in jsondecode(module.function.policy_json).Statement : s.Sid => {
+        effect    = s.Effect
+        actions   = sort(flatten([s.Action]))
+        resources = sort(flatten([s.Resource]))
+      }
+      }) == jsonencode({
+      ConsumeQueue = {
+        effect    = "Allow"
+        actions   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+        resources = ["arn:aws:sqs:eu-west-1:123456789012:png2jpg"]
+      }
+      ReadInputs = {
+        effect    = "Allow"
+        actions   = ["s3:GetObject"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-eu-west-1/pngfiles/*"]
+      }
+      WriteLogs = {
+        effect    = "Allow"
+        actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/png2jpg:*"]
+      }
+      WriteOutputs = {
+        effect    = "Allow"
+        actions   = ["s3:PutObject"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-eu-west-1/jpgfiles/*"]
+      }
+    })
+    error_message = "The execution role policy must hold exactly the four scoped statements: ${module.function.policy_json}."
+  }
+
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(module.function.policy_json).Statement : [
+      for v in concat(flatten([s.Action]), flatten([s.Resource])) : v != "*" && !endswith(v, ":*:*")
+    ]]))
+    error_message = "No \"*\" action or resource."
+  }
+}
+
+run "iam_policy_follows_prefixes" {
+  command = plan
+
+  variables {
+    input_prefix  = "in/png/"
+    output_prefix = "out/"
+  }
+
+  assert {
+    condition = toset(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if startswith(s.Sid, "Read") || startswith(s.Sid, "Write") && s.Sid != "WriteLogs"])) == toset([
+      "arn:aws:s3:::png2jpg-images-123456789012-eu-west-1/in/png/*",
+      "arn:aws:s3:::png2jpg-images-123456789012-eu-west-1/out/*",
+    ])
+    error_message = "S3 permissions must follow the prefixes: ${module.function.policy_json}."
+  }
+}
+
+run "iam_policy_with_kms_and_tracing" {
+  command = plan
+
+  variables {
+    kms_key_arn  = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    tracing_mode = "Active"
+  }
+
+  assert {
+    condition = jsonencode(one([for s in jsondecode(module.function.policy_json).Statement : {
+      actions   = sort(flatten([s.Action]))
+      resources = flatten([s.Resource])
+      via       = s.Condition.StringEquals["kms:ViaService"]
+      } if s.Sid == "UseBucketKey"])) == jsonencode({
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+      via       = "s3.eu-west-1.amazonaws.com"
+    })
+    error_message = "With kms_key_arn the role may use that key through S3 only: ${module.function.policy_json}."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(module.function.policy_json).Statement : s if s.Sid == "WriteTraces"]) == 1
+    error_message = "Active tracing needs the X-Ray write permissions."
+  }
+
+  assert {
+    condition     = module.image_bucket.sse_algorithm == "aws:kms"
+    error_message = "kms_key_arn must switch the bucket to SSE-KMS."
+  }
+}
+
+################################################################################
+# Buckets
+################################################################################
+
+run "buckets_private_encrypted_tls_only" {
+  command = plan
+
+  assert {
+    condition     = alltrue(values(module.image_bucket.public_access_block))
+    error_message = "All four public access block settings must be true on the image bucket."
+  }
+
+  assert {
+    condition     = alltrue(values(module.artifacts.public_access_block))
+    error_message = "All four public access block settings must be true on the artifacts bucket."
+  }
+
+  assert {
+    condition     = module.image_bucket.sse_algorithm == "AES256" && module.image_bucket.object_ownership == "BucketOwnerEnforced"
+    error_message = "The image bucket must default to SSE-S3 and bucket-owner-enforced ownership."
+  }
+
+  assert {
+    condition = jsonencode(one([for s in jsondecode(module.image_bucket.policy_json).Statement : {
+      effect    = s.Effect
+      principal = s.Principal
+      condition = s.Condition
+      resources = sort(s.Resource)
+      } if s.Sid == "DenyInsecureTransport"])) == jsonencode({
+      effect    = "Deny"
+      principal = "*"
+      condition = { Bool = { "aws:SecureTransport" = "false" } }
+      resources = [output.bucket_arn, "${output.bucket_arn}/*"]
+    })
+    error_message = "The image bucket policy must deny non-TLS requests: ${module.image_bucket.policy_json}."
+  }
+
+  assert {
+    condition = anytrue([for s in jsondecode(module.artifacts.policy_json).Statement :
+      s.Effect == "Deny" && s.Condition.Bool["aws:SecureTransport"] == "false"
+    ])
+    error_message = "The artifacts bucket policy must deny non-TLS requests: ${module.artifacts.policy_json}."
+  }
+}
+
+run "bucket_names_overridable" {
+  command = plan
+
+  variables {
+    name                  = "imgconv"
+    bucket_name           = "my-images"
+    artifacts_bucket_name = "my-artifacts"
+  }
+
+  assert {
+    condition     = output.bucket_name == "my-images" && output.artifacts_bucket_name == "my-artifacts"
+    error_message = "bucket_name and artifacts_bucket_name must override the defaults."
+  }
+
+  assert {
+    condition     = output.function_name == "imgconv" && output.queue_name == "imgconv" && output.dlq_name == "imgconv-dlq"
+    error_message = "name must drive the other names."
+  }
+
+  assert {
+    condition     = module.function.environment_variables.ALLOWED_BUCKETS == "my-images"
+    error_message = "ALLOWED_BUCKETS must be the image bucket."
+  }
+}
+
+################################################################################
+# Optional parts
+################################################################################
+
+run "s3_notifications" {
+  command = plan
+
+  variables {
+    enable_s3_notifications = true
+  }
+
+  assert {
+    condition = jsonencode(one([for s in jsondecode(module.queue.queue_policy_json).Statement : {
+      effect    = s.Effect
+      action    = s.Action
+      principal = s.Principal
+      condition = s.Condition
+      } if s.Sid == "AllowS3EventNotifications"])) == jsonencode({
+      effect    = "Allow"
+      action    = "sqs:SendMessage"
+      principal = { Service = "s3.amazonaws.com" }
+      condition = {
+        ArnEquals    = { "aws:SourceArn" = "arn:aws:s3:::png2jpg-images-123456789012-eu-west-1" }
+        StringEquals = { "aws:SourceAccount" = "123456789012" }
+      }
+    })
+    error_message = "The queue policy must let only this bucket, in this account, send to the queue: ${module.queue.queue_policy_json}."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_notification.this) == 1
+    error_message = "enable_s3_notifications must create the bucket notification."
+  }
+
+  assert {
+    condition = alltrue([for q in aws_s3_bucket_notification.this[0].queue :
+      q.filter_prefix == "pngfiles/" && contains([".png", ".PNG"], q.filter_suffix) && q.events == toset(["s3:ObjectCreated:*"])
+    ])
+    error_message = "Notifications must be limited to PNGs under the input prefix."
+  }
+}
+
+run "no_s3_notifications_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_notification.this) == 0
+    error_message = "S3 notifications must be off by default."
+  }
+}
+
+run "alarm_email_creates_topic" {
+  command = plan
+
+  variables {
+    alarm_email   = "ops@example.com"
+    alarm_actions = ["arn:aws:sns:eu-west-1:123456789012:existing"]
+  }
+
+  assert {
+    condition     = length(module.alarms.alarm_actions) == 2
+    error_message = "The new topic and the existing action must both be alarm actions."
+  }
+
+  assert {
+    condition     = contains(module.alarms.alarm_actions, "arn:aws:sns:eu-west-1:123456789012:existing")
+    error_message = "alarm_actions must be wired to the alarms."
+  }
+}
