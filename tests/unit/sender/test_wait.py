@@ -1,0 +1,101 @@
+"""``--wait``: latencies of the JPEGs that appear, and the ones that do not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sender.cli import main
+
+from .conftest import BUCKET
+
+
+def _convert_on_send(aws: Any, skip: str = "") -> None:
+    """Act as the function: once a batch is sent, put a JPEG at each message's output key."""
+    keys: list[str] = []
+
+    def remember(params: dict[str, Any], **_: Any) -> None:
+        keys[:] = [json.loads(entry["MessageBody"])["key"] for entry in params["Entries"]]
+
+    def convert(**_: Any) -> None:
+        for key in keys:
+            if not (skip and key.endswith(skip)):
+                output = "jpgfiles/" + key.removeprefix("pngfiles/").removesuffix(".png") + ".jpg"
+                aws.s3.put_object(Bucket=BUCKET, Key=output, Body=b"jpeg")
+
+    aws.sqs.meta.events.register("before-parameter-build.sqs.SendMessageBatch", remember)
+    aws.sqs.meta.events.register("after-call.sqs.SendMessageBatch", convert)
+
+
+def test_wait_reports_each_jpeg_that_appears(
+    aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_pngs(tmp_path, ["a.png", "sub/b.png"])
+    _convert_on_send(aws)
+
+    # --wait right before a PATH waits the default time; the PATH is not taken as SECONDS
+    status = main(["--bucket", BUCKET, "--queue-url", aws.queue_url, "--wait", str(tmp_path)])
+
+    assert status == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    lines = out.splitlines()
+    assert [line.rsplit(" ", 1)[0] for line in lines] == [
+        "pngfiles/a.png -> jpgfiles/a.jpg",
+        "pngfiles/sub/b.png -> jpgfiles/sub/b.jpg",
+    ]
+    assert all(line.endswith("s") and float(line.rsplit(" ", 1)[1][:-1]) < 5 for line in lines)
+
+
+def test_wait_names_the_jpegs_that_do_not_appear_and_exits_1(
+    aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_pngs(tmp_path, ["a.png", "b.png"])
+    _convert_on_send(aws, skip="b.png")
+
+    args = ["--bucket", BUCKET, "--queue-url", aws.queue_url, "--wait", "1", "--json"]
+    status = main([*args, str(tmp_path)])
+
+    assert status == 1
+    out, err = capsys.readouterr()
+    assert err == "sender: jpgfiles/b.jpg did not appear within 1s\n"
+    wait = json.loads(out)["wait"]
+    assert wait["timeout_seconds"] == 1
+    assert [(a["key"], a["output_key"]) for a in wait["arrived"]] == [
+        ("pngfiles/a.png", "jpgfiles/a.jpg")
+    ]
+    assert 0 <= wait["arrived"][0]["latency_seconds"] < 1
+    assert wait["missing"] == [
+        {"path": str(tmp_path / "b.png"), "key": "pngfiles/b.png", "output_key": "jpgfiles/b.jpg"}
+    ]
+
+
+def test_a_jpeg_left_from_an_earlier_run_does_not_count(
+    aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_pngs(tmp_path, ["a.png"])
+    aws.s3.put_object(Bucket=BUCKET, Key="jpgfiles/a.jpg", Body=b"old jpeg")
+
+    status = main(["--bucket", BUCKET, "--queue-url", aws.queue_url, "--wait=0.5", str(tmp_path)])
+
+    assert status == 1
+    out, err = capsys.readouterr()
+    assert out == "pngfiles/a.png -> jpgfiles/a.jpg missing\n"
+    assert "jpgfiles/a.jpg did not appear" in err
+
+
+def test_wait_uses_the_functions_output_key_rule(
+    aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_pngs(tmp_path, ["UP.PNG"])
+
+    args = ["--bucket", BUCKET, "--queue-url", aws.queue_url, "--output-prefix", "out/"]
+    assert main([*args, "--wait", "0.1", "--quiet", str(tmp_path)]) == 1
+
+    from png2jpg.message import output_key
+
+    expected = output_key("pngfiles/UP.PNG", "pngfiles/", "out/")
+    assert capsys.readouterr() == ("", f"sender: {expected} did not appear within 0.1s\n")
