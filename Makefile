@@ -101,7 +101,8 @@ e2e: $(ZIP) localstack-env ## End-to-end tests: LocalStack + the terraform/ root
 	$(VENV)/bin/python scripts/localstack_session.py -- $(VENV)/bin/pytest tests/e2e
 
 .PHONY: localstack-env
-localstack-env: $(VENV)/.stamp $(VENV_LOCALSTACK)/.executor $(VENV_RUNTIME)/.stamp
+# A given LOCALSTACK_ENDPOINT (CI service container, Docker) needs no local LocalStack.
+localstack-env: $(VENV)/.stamp $(if $(LOCALSTACK_ENDPOINT),,$(VENV_LOCALSTACK)/.executor $(VENV_RUNTIME)/.stamp)
 
 ##@ Benchmarks
 .PHONY: bench

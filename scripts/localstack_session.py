@@ -132,6 +132,7 @@ def localstack() -> Iterator[str]:
         "GATEWAY_LISTEN": "127.0.0.1:4566",
         "LOCALSTACK_HOST": "127.0.0.1:4566",
         "SQS_ENDPOINT_STRATEGY": "off",
+        "SQS_CLOUDWATCH_METRICS_REPORT_INTERVAL": "5",  # the DLQ alarm reads these metrics
         "FILESYSTEM_ROOT": str(LOCALSTACK_DIR / "state"),
         "TMPDIR": str(LOCALSTACK_DIR / "tmp"),
     }
