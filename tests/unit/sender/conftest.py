@@ -45,6 +45,7 @@ class Aws:
                 MaxNumberOfMessages=10,
                 WaitTimeSeconds=0,
                 MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
             ).get("Messages", [])
             if not batch:
                 return received
