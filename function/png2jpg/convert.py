@@ -98,7 +98,7 @@ def _decode_flat(
 
 def _too_many_pixels(width: int, height: int, max_pixels: int) -> InvalidImageError:
     return InvalidImageError(
-        f"image is {width}x{height} = {width * height} pixels, "
+        f"too many pixels: {width}x{height} = {width * height}, "
         f"over the limit of {max_pixels} (MAX_PIXELS)"
     )
 

@@ -88,7 +88,7 @@ def get_runtime() -> Runtime:
     )
     any_bucket = config.allowed_buckets is None
     log_json(
-        "WARNING" if any_bucket else "INFO",
+        "WARN" if any_bucket else "INFO",
         message="ALLOWED_BUCKETS is '*': messages may name any bucket the role can reach"
         if any_bucket
         else "configuration loaded",
@@ -147,7 +147,7 @@ def _process_group(records: list[Mapping[str, Any]], runtime: Runtime) -> set[st
         message_id = record["messageId"]
         if failed:
             log_json(
-                "WARNING",
+                "WARN",
                 messageId=message_id,
                 outcome="skipped",
                 message="not processed: an earlier message of its FIFO message group failed "

@@ -1,5 +1,9 @@
-"""One JSON object per line on stdout: Lambda ships each line to CloudWatch Logs as it is, and
-Logs Insights discovers the fields of JSON lines without a parser."""
+"""One JSON object per line on stdout.
+
+Lambda ships each line to CloudWatch Logs as it is, Logs Insights discovers the fields of JSON
+lines by itself, and with the JSON log format Lambda's application log-level filter reads the
+``level`` field (INFO, WARN, ERROR), so no LOG_LEVEL handling is needed in the code.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,223 @@
+"""PNG to JPEG conversion: the whole corpus, transparency, orientation, colour, bad input."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms, ImageOps
+
+from png2jpg.convert import png_to_jpeg
+from png2jpg.errors import InvalidImageError
+from tests.unit.function.images import bomb_png, png_bytes
+
+CORPUS = Path(__file__).parents[2] / "data" / "png-corpus"
+GOOD = sorted(p for p in CORPUS.rglob("*.png") if "crashers" not in p.parts)
+CRASHERS = sorted((CORPUS / "testpngs" / "crashers").glob("*.png"))
+MATTE = (0, 128, 255)
+
+
+def jpeg(data: bytes, **options: object) -> Image.Image:
+    """Convert and reopen the JPEG, checking it is one."""
+    image = Image.open(BytesIO(png_to_jpeg(data, **options)))  # type: ignore[arg-type]
+    assert image.format == "JPEG"
+    assert image.mode == "RGB"
+    return image
+
+
+def close(actual: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 6) -> bool:
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
+
+
+def test_corpus_is_present() -> None:
+    assert len(GOOD) > 150
+    assert len(CRASHERS) > 20
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_every_corpus_png_converts_to_an_rgb_jpeg_of_the_same_size(path: Path) -> None:
+    with Image.open(path) as source:
+        expected_size = ImageOps.exif_transpose(source).size
+    assert jpeg(path.read_bytes()).size == expected_size
+
+
+# Crashers whose damage leaves a decodable image (a bad CRC is not checked, an oversized IDAT
+# holds enough data); every other one must be a clean permanent failure.
+DECODABLE_CRASHERS = {"badcrc.png", "huge_IDAT.png"}
+
+
+@pytest.mark.parametrize("path", CRASHERS, ids=lambda p: p.name)
+def test_crashers_convert_or_fail_cleanly(path: Path) -> None:
+    if path.name in DECODABLE_CRASHERS:
+        assert jpeg(path.read_bytes()).size == Image.open(path).size
+    else:
+        with pytest.raises(InvalidImageError, match=r"^corrupt"):
+            png_to_jpeg(path.read_bytes())
+
+
+def half_transparent(mode: str) -> bytes:
+    """A 32x16 PNG: left half fully transparent, right half opaque dark red (or dark grey)."""
+    if mode == "RGBA":
+        image = Image.new("RGBA", (32, 16), (10, 200, 10, 0))
+        image.paste((120, 0, 0, 255), (16, 0, 32, 16))
+        return png_bytes(image)
+    if mode == "LA":
+        image = Image.new("LA", (32, 16), (200, 0))
+        image.paste((60, 255), (16, 0, 32, 16))
+        return png_bytes(image)
+    if mode == "P":
+        image = Image.new("P", (32, 16), 0)
+        image.putpalette([10, 200, 10, 120, 0, 0])
+        image.paste(1, (16, 0, 32, 16))
+        return png_bytes(image, transparency=0)
+    if mode == "L":
+        image = Image.new("L", (32, 16), 200)
+        image.paste(60, (16, 0, 32, 16))
+        return png_bytes(image, transparency=200)
+    if mode == "RGB":
+        image = Image.new("RGB", (32, 16), (10, 200, 10))
+        image.paste((120, 0, 0), (16, 0, 32, 16))
+        return png_bytes(image, transparency=(10, 200, 10))
+    if mode == "I;16":
+        # 1000 is the key; 1001 has the same high byte and must stay opaque (dark grey 3).
+        image = Image.new("I;16", (32, 16), 1000)
+        image.paste(Image.new("I;16", (16, 16), 1001), (16, 0))  # paste(int) garbles I;16
+        return png_bytes(image, transparency=1000)
+    raise AssertionError(mode)
+
+
+OPAQUE = {
+    "RGBA": (120, 0, 0),
+    "LA": (60, 60, 60),
+    "P": (120, 0, 0),
+    "L": (60, 60, 60),
+    "RGB": (120, 0, 0),
+    "I;16": (3, 3, 3),
+}
+
+
+@pytest.mark.parametrize("mode", list(OPAQUE))
+@pytest.mark.parametrize("matte", [None, MATTE], ids=["default-white", "configured"])
+def test_transparent_pixels_become_the_matte(mode: str, matte: tuple[int, int, int] | None) -> None:
+    options = {} if matte is None else {"matte": matte}
+    image = jpeg(half_transparent(mode), **options)
+    assert close(image.getpixel((4, 8)), matte or (255, 255, 255))
+    assert close(image.getpixel((28, 8)), OPAQUE[mode])
+
+
+def test_partial_alpha_is_blended_with_the_matte() -> None:
+    image = jpeg(png_bytes(Image.new("RGBA", (16, 16), (0, 0, 0, 128))))
+    assert close(image.getpixel((8, 8)), (127, 127, 127), tolerance=3)
+
+
+@pytest.mark.parametrize(
+    "name", ["ftbbn0g04.png", "ftbbn0g02.png", "ftbbn0g01.png", "ftbbn2c16.png", "ftbwn0g16.png"]
+)
+def test_corpus_colour_keys_of_every_bit_depth_become_the_matte(name: str) -> None:
+    """Pillow keeps a 2/4/16-bit key in file units; those pixels must still turn to the matte."""
+    path = CORPUS / "pngsuite" / name
+    with Image.open(path) as source:
+        source.load()
+        assert "transparency" in source.info
+        decoded = source.convert("RGB")
+    result = jpeg(path.read_bytes(), matte=MATTE)
+    # Pillow's own convert ignores these keys, so decoded never shows the matte colour.
+    matte_pixels = sum(
+        1
+        for y in range(0, 32, 2)
+        for x in range(0, 32, 2)
+        if close(result.getpixel((x, y)), MATTE, tolerance=40)
+        and not close(decoded.getpixel((x, y)), MATTE, tolerance=40)
+    )
+    assert matte_pixels > 32
+
+
+def test_exif_orientation_is_applied() -> None:
+    # 64x32, red marker in the top-left 16x16; Orientation 6 means "rotate 90° clockwise to view".
+    image = Image.new("RGB", (64, 32), (255, 255, 255))
+    image.paste((255, 0, 0), (0, 0, 16, 16))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    result = jpeg(png_bytes(image, exif=exif))
+    assert result.size == (32, 64)
+    assert close(result.getpixel((24, 8)), (255, 0, 0), tolerance=30)
+    assert close(result.getpixel((8, 8)), (255, 255, 255))
+    assert "exif" not in result.info  # the orientation is applied, not left for viewers to redo
+
+
+def test_rgb_icc_profile_is_kept() -> None:
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    result = jpeg(png_bytes(Image.new("RGB", (16, 16), (1, 2, 3)), icc_profile=profile))
+    assert result.info["icc_profile"] == profile
+
+
+def test_grey_icc_profile_is_dropped_from_the_rgb_jpeg() -> None:
+    rgb_profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    grey_profile = rgb_profile[:16] + b"GRAY" + rgb_profile[20:]
+    result = jpeg(png_bytes(Image.new("L", (16, 16), 100), icc_profile=grey_profile))
+    assert "icc_profile" not in result.info
+
+
+def test_16_bit_grey_keeps_its_levels() -> None:
+    # Little-endian 16-bit samples 0, 257, ..., 65535 from left to right, low byte != high byte.
+    row_bytes = b"".join((x * 257 - (x > 0)).to_bytes(2, "little") for x in range(256))
+    gradient = Image.frombytes("I;16", (256, 16), row_bytes * 16)
+    result = jpeg(png_bytes(gradient)).convert("L")
+    row = [result.getpixel((x, 8)) for x in range(256)]
+    assert len(set(row)) > 200
+    assert abs(row[128] - 128) <= 4
+    assert row[0] <= 4
+    assert row[255] >= 251
+
+
+def test_16_bit_corpus_grey_is_not_posterised() -> None:
+    result = jpeg((CORPUS / "testpngs" / "gray-16.png").read_bytes()).convert("L")
+    assert len(result.getcolors(256) or ()) > 200
+
+
+def test_apng_converts_its_default_image() -> None:
+    frames = [Image.new("RGB", (16, 16), (255, 0, 0)), Image.new("RGB", (16, 16), (0, 0, 255))]
+    buffer = BytesIO()
+    frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=100)
+    assert close(jpeg(buffer.getvalue()).getpixel((8, 8)), (255, 0, 0))
+
+
+def test_jpeg_quality_is_applied() -> None:
+    image = Image.effect_noise((64, 64), 60).convert("RGB")
+    data = png_bytes(image)
+    assert len(png_to_jpeg(data, quality=20)) < len(png_to_jpeg(data, quality=95))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", r"not a PNG file \(an empty file \(0 bytes\)\)"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", r"not a PNG file \(starts with b'\\xff\\xd8\\xff"),
+        (b"hello, I am a text file\n", r"not a PNG file \(starts with b'hello, I'\)"),
+        (png_bytes(Image.new("RGB", (64, 64), (9, 9, 9)))[:60], "corrupt or truncated PNG"),
+    ],
+    ids=["empty", "jpeg", "text", "truncated"],
+)
+def test_bad_input_is_rejected_with_a_reason(data: bytes, message: str) -> None:
+    with pytest.raises(InvalidImageError, match=message):
+        png_to_jpeg(data)
+
+
+def test_decompression_bomb_is_refused_before_decoding() -> None:
+    data = bomb_png()
+    assert len(data) < 1000
+    # Pillow's own check (at twice its limit) or ours, whichever is lower, stops it in the header.
+    with pytest.raises(InvalidImageError, match="too many pixels"):
+        png_to_jpeg(data)
+    with pytest.raises(InvalidImageError, match="9000x9000 = 81000000, over the limit of 40000000"):
+        png_to_jpeg(bomb_png(9000, 9000))
+
+
+def test_images_over_max_pixels_are_refused() -> None:
+    data = png_bytes(Image.new("RGB", (100, 50)))
+    with pytest.raises(
+        InvalidImageError, match="too many pixels: 100x50 = 5000, over the limit of 4999"
+    ):
+        png_to_jpeg(data, max_pixels=4999)
+    assert jpeg(data, max_pixels=5000).size == (100, 50)
