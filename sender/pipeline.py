@@ -1,8 +1,9 @@
 """The send pipeline: concurrent uploads feeding SendMessageBatch calls as they complete."""
 
+import queue
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -67,6 +68,8 @@ def run(
     a MessageGroupId (``message_group``, else the item's group, one per PATH argument) and a
     content-derived MessageDeduplicationId, and each group's messages are released strictly in
     discovery order (a file waits for the files before it in its group to finish uploading).
+    One exception: an entry SQS reports as failed and that succeeds on retry lands after the
+    entries that followed it in its batch; SendMessageBatch offers no way to keep the order then.
     """
     fifo = destination.fifo
     if fifo and message_group:
@@ -106,19 +109,22 @@ def run(
             buffer.append(_entry(index_of[ready.item], ready, destination))
         flush(MAX_BATCH)
 
+    # Finished uploads arrive on a queue: O(1) per file, unlike waiting on the set of futures.
+    finished: queue.SimpleQueue[Future[Uploaded]] = queue.SimpleQueue()
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="upload") as pool:
         try:
-            pending: set[Future[Uploaded]] = {
-                pool.submit(upload, s3, destination.bucket, item, want_hash=fifo) for item in items
-            }
-            while pending:
-                done, pending = wait(
-                    pending, timeout=PARTIAL_BATCH_DELAY, return_when=FIRST_COMPLETED
-                )
-                for future in done:
-                    accept(future.result())
-                if not done:
-                    flush(1)
+            for item in items:
+                future = pool.submit(upload, s3, destination.bucket, item, want_hash=fifo)
+                future.add_done_callback(finished.put)
+            for _ in items:
+                while True:
+                    try:
+                        future = finished.get(timeout=PARTIAL_BATCH_DELAY)
+                    except queue.Empty:
+                        flush(1)  # nothing finished for a while: send what is buffered
+                    else:
+                        break
+                accept(future.result())
             flush(1)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)

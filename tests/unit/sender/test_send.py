@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -235,3 +236,26 @@ def test_json_summary_matches_what_was_sent(
     ]
     assert summary["failed"] == []
     assert "wait" not in summary
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_on_a_terminal_a_summary_line_unless_quiet(
+    aws: Any,
+    make_pngs: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    quiet: bool,
+) -> None:
+    make_pngs(tmp_path, ["a.png", "b.png"])
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+    assert _send(aws, *(["--quiet"] if quiet else []), str(tmp_path)) == 0
+
+    out, err = capsys.readouterr()
+    summary = (
+        f"sender: sent 2 files to s3://{BUCKET}/pngfiles/ and {aws.queue_url}; 0 skipped, 0 failed"
+    )
+    assert out == ""
+    assert (summary in err) is not quiet
+    assert ("2/2" in err) is not quiet  # the progress bar
