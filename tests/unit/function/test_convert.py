@@ -50,7 +50,8 @@ DECODABLE_CRASHERS = {"badcrc.png", "huge_IDAT.png"}
 @pytest.mark.parametrize("path", CRASHERS, ids=lambda p: p.name)
 def test_crashers_convert_or_fail_cleanly(path: Path) -> None:
     if path.name in DECODABLE_CRASHERS:
-        assert jpeg(path.read_bytes()).size == Image.open(path).size
+        with Image.open(path) as source:
+            assert jpeg(path.read_bytes()).size == source.size
     else:
         with pytest.raises(InvalidImageError, match=r"^corrupt"):
             png_to_jpeg(path.read_bytes())
