@@ -177,6 +177,7 @@ def _process_record(record: Mapping[str, Any], runtime: Runtime) -> bool:
             message="message names no object to convert (s3:TestEvent or no ObjectCreated record)",
         )
         return True
+    # A list, not a generator fed to all(): every object is converted even after one fails.
     results = [_convert_object(message_id, location, runtime) for location in locations]
     return all(results)
 
