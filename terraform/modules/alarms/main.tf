@@ -7,8 +7,10 @@ locals {
 # Optional SNS topic with an email subscription
 ################################################################################
 
+# Not encrypted with the AWS-managed alias/aws/sns key on purpose: CloudWatch alarms cannot publish to such a
+# topic (that key's policy cannot allow cloudwatch.amazonaws.com). topic_kms_key_id takes a customer-managed
+# key whose policy does.
 resource "aws_sns_topic" "this" {
-  #checkov:skip=CKV_AWS_26:CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed alias/aws/sns key (its key policy cannot allow cloudwatch.amazonaws.com). Set topic_kms_key_id to a customer-managed key that allows it.
   count = local.create_topic ? 1 : 0
 
   name              = "${var.name}-alarms"

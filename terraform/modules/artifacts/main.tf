@@ -109,7 +109,6 @@ resource "aws_s3_bucket_policy" "this" {
 ################################################################################
 
 resource "aws_s3_object" "package" {
-  #checkov:skip=CKV_AWS_186:Encrypted by the bucket's SSE-S3 default; a customer-managed KMS key is not required for a build artifact.
   bucket      = aws_s3_bucket.this.id
   key         = var.object_key
   source      = var.source_path

@@ -123,8 +123,6 @@ resource "aws_iam_role_policy" "this" {
 ################################################################################
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_50:X-Ray tracing is optional (tracing_mode = "Active"); off by default to avoid its cost.
-  #checkov:skip=CKV_AWS_115:Reserved concurrency is optional (reserved_concurrent_executions); reserving takes capacity from the account pool. The mapping's maximum_concurrency caps the queue's fan-out.
   #checkov:skip=CKV_AWS_116:Invoked synchronously by the SQS event source mapping; failed messages go to the queue's DLQ, a function DLQ only applies to asynchronous invocations.
   #checkov:skip=CKV_AWS_117:Talks only to S3, SQS and CloudWatch public endpoints; a VPC would need NAT or endpoints for no benefit.
   #checkov:skip=CKV_AWS_173:The environment holds configuration only (prefixes, limits), no secrets; encrypted with the Lambda service key.

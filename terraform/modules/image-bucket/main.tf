@@ -11,9 +11,6 @@ locals {
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_18:Access logging needs a second log bucket; CloudTrail data events cover auditing where required.
   #checkov:skip=CKV_AWS_144:Inputs and outputs are reproducible; cross-region replication is left to the user.
-  #checkov:skip=CKV_AWS_145:SSE-S3 by default (no KMS cost, works on LocalStack); set kms_key_arn for SSE-KMS.
-  #checkov:skip=CKV2_AWS_62:Event notifications are optional (enable_s3_notifications); the sender queues messages itself.
-  #checkov:skip=CKV_AWS_21:Versioning is off by default (inputs and outputs are derived, transient data); see versioning_enabled.
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
   tags          = var.tags
