@@ -8,6 +8,12 @@ locals {
   queue_arn  = "${local.arn_prefix}:${aws_sqs_queue.this.name}"
   dlq_arn    = "${local.arn_prefix}:${aws_sqs_queue.dlq.name}"
 
+  # The DLQ is created first, so its redrive allow policy names the source queue by its future ARN.
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = ["${local.arn_prefix}:${local.queue_name}"]
+  })
+
   # SQS's maximum: a message that reached the DLQ near the end of the source queue's retention still gets
   # the full 14 days there (the DLQ keeps a message's original enqueue timestamp for standard queues).
   dlq_message_retention_seconds = 1209600
@@ -24,15 +30,11 @@ resource "aws_sqs_queue" "dlq" {
   message_retention_seconds   = local.dlq_message_retention_seconds
   sqs_managed_sse_enabled     = true
   tags                        = var.tags
-}
 
-resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
-  queue_url = aws_sqs_queue.dlq.id
-
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [local.queue_arn]
-  })
+  # Only the source queue may use this queue as its DLQ. Set here rather than with a separate
+  # aws_sqs_queue_redrive_allow_policy: destroying that resource clears the attribute and waits for it to read
+  # back empty, which never happens on LocalStack 4.9 (the e2e target), so destroy hangs.
+  redrive_allow_policy = local.redrive_allow_policy
 }
 
 ################################################################################

@@ -65,7 +65,7 @@ output "redrive_policy" {
 
 output "redrive_allow_policy" {
   description = "Redrive allow policy of the DLQ (JSON: byQueue, the source queue's ARN)."
-  value       = aws_sqs_queue_redrive_allow_policy.dlq.redrive_allow_policy
+  value       = aws_sqs_queue.dlq.redrive_allow_policy
 }
 
 output "fifo" {
