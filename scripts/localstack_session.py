@@ -3,9 +3,10 @@
     python scripts/localstack_session.py [--no-terraform] -- COMMAND...
 
 1. LocalStack: the one at ``LOCALSTACK_ENDPOINT`` if set (a CI service container, a developer's
-   Docker); otherwise LocalStack from ``.venv-localstack`` in host mode on 127.0.0.1:4566, its
-   state under ``build/localstack``. Without Docker, Lambda code runs in local worker processes
-   (the ``local-subprocess`` executor in tests/e2e/executor).
+   Docker); otherwise LocalStack from ``.venv-localstack`` in host mode on 127.0.0.1:4566
+   (``LOCALSTACK_PORT`` to change), its state under ``build/e2e/localstack``. Without Docker,
+   Lambda code runs in local worker processes (the ``local-subprocess`` executor in
+   tests/e2e/executor).
 2. Terraform: a copy of ``terraform/`` in ``build/e2e/terraform`` plus an override file that points
    the AWS provider at LocalStack, applied with ``tests/e2e/e2e.tfvars``.
 3. COMMAND runs with ``AWS_ENDPOINT_URL``, test credentials and ``PNG2JPG_TERRAFORM_DIR`` set.
@@ -30,11 +31,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
-LOCALSTACK_DIR = BUILD / "localstack"
-TERRAFORM_COPY = BUILD / "e2e" / "terraform"
+# Another port (LOCALSTACK_PORT) gets its own folders, so two sessions can run side by side.
+PORT = int(os.environ.get("LOCALSTACK_PORT", "4566"))
+SESSION_DIR = BUILD / ("e2e" if PORT == 4566 else f"e2e-{PORT}")
+LOCALSTACK_DIR = SESSION_DIR / "localstack"
+TERRAFORM_COPY = SESSION_DIR / "terraform"
 TFVARS = ROOT / "tests" / "e2e" / "e2e.tfvars"
 ZIP = BUILD / "function.zip"
-DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+DEFAULT_ENDPOINT = f"http://127.0.0.1:{PORT}"
 REGION = "us-east-1"
 SERVICES = "s3,sqs,lambda,iam,sts,logs,cloudwatch,sns"
 HEALTH_TIMEOUT_SECONDS = 120
@@ -129,8 +133,8 @@ def localstack() -> Iterator[str]:
         "DISABLE_EVENTS": "1",
         "SKIP_SSL_CERT_DOWNLOAD": "1",
         "SERVICES": SERVICES,
-        "GATEWAY_LISTEN": "127.0.0.1:4566",
-        "LOCALSTACK_HOST": "127.0.0.1:4566",
+        "GATEWAY_LISTEN": f"127.0.0.1:{PORT}",
+        "LOCALSTACK_HOST": f"127.0.0.1:{PORT}",
         "SQS_ENDPOINT_STRATEGY": "off",
         "SQS_CLOUDWATCH_METRICS_REPORT_INTERVAL": "5",  # the DLQ alarm reads these metrics
         "FILESYSTEM_ROOT": str(LOCALSTACK_DIR / "state"),
