@@ -179,7 +179,7 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Memory of the function in MB, an integer from 128 to 10240. CPU scales with it; a decoded image takes about 4 bytes per pixel, per worker."
+  description = "Memory of the function in MB, an integer from 128 to 10240. CPU scales with it; converting an RGBA image peaks at about 8 bytes per pixel, per worker (max_pixels, max_workers)."
   type        = number
   default     = 1024
 
@@ -258,7 +258,7 @@ variable "jpeg_quality" {
 variable "max_pixels" {
   description = "Largest image the function decodes, in pixels (width x height; MAX_PIXELS): the decompression-bomb limit. Larger images fail and go to the DLQ."
   type        = number
-  default     = 25000000
+  default     = 40000000
 
   validation {
     condition     = var.max_pixels >= 1 && floor(var.max_pixels) == var.max_pixels

@@ -103,7 +103,7 @@ run "function_configuration" {
       LOG_LEVEL       = "INFO"
       MATTE_COLOR     = "#ffffff"
       MAX_INPUT_BYTES = "52428800"
-      MAX_PIXELS      = "25000000"
+      MAX_PIXELS      = "40000000"
       MAX_WORKERS     = "4"
       OUTPUT_PREFIX   = "jpgfiles/"
     })
