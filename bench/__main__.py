@@ -1,0 +1,64 @@
+"""``python -m bench [--quick] [--rows 1,2,...] [--markdown]``: run the rows, print one table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.paths import FUNCTION_DIR
+
+# Before the imports below: the rows import png2jpg from function/, as Lambda has it.
+sys.path.insert(0, str(FUNCTION_DIR))
+
+from bench import machine
+from bench.context import Context
+from bench.images import ImageStore
+from bench.rows import cold_start, conversion, end_to_end, handler, memory, sender
+from bench.table import Row, render_markdown, render_text
+
+ROWS: dict[int, Callable[[Context], list[Row]]] = {
+    1: conversion.run,
+    2: handler.run,
+    3: cold_start.run,
+    4: memory.run,
+    5: sender.run,
+    6: end_to_end.run,
+}
+
+
+def _row_numbers(text: str) -> list[int]:
+    numbers = [int(part) for part in text.split(",") if part.strip()]
+    unknown = sorted(set(numbers) - ROWS.keys())
+    if unknown:
+        raise argparse.ArgumentTypeError(f"no such row: {unknown}; rows are 1 to {len(ROWS)}")
+    return numbers
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected rows and print the machine description and the table."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny inputs, few repetitions")
+    parser.add_argument(
+        "--rows", type=_row_numbers, default=list(ROWS), help="comma-separated row numbers"
+    )
+    parser.add_argument("--markdown", action="store_true", help="print the table as markdown")
+    args = parser.parse_args(argv)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="png2jpg-bench-") as directory:
+        context = Context(quick=args.quick, images=ImageStore(Path(directory)))
+        for number in args.rows:
+            started = time.monotonic()
+            print(f"bench: row {number}...", file=sys.stderr, flush=True)
+            rows += ROWS[number](context)
+            print(f"bench: row {number} took {time.monotonic() - started:.0f} s", file=sys.stderr)
+    render = render_markdown if args.markdown else render_text
+    print(render([("date", time.strftime("%Y-%m-%d")), *machine.describe()], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,20 @@
+"""What every row gets: the run's size settings and the shared image store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.images import ImageStore
+
+
+@dataclass(frozen=True)
+class Context:
+    """``quick`` selects tiny inputs and fewer repetitions (the smoke run of ``make test``)."""
+
+    quick: bool
+    images: ImageStore
+
+    @property
+    def repetitions(self) -> int:
+        """Timed repetitions per side for most rows."""
+        return 2 if self.quick else 5
