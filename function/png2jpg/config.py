@@ -11,6 +11,7 @@ MAX_PIXELS           ``40000000``    decompression-bomb limit, width x height of
 MAX_INPUT_BYTES      ``52428800``    larger objects (50 MiB) are refused before download
 MATTE_COLOR          ``#ffffff``     ``#rrggbb`` that transparent pixels are flattened onto
 MAX_WORKERS          ``4``           records converted at once, 1 to 64
+MAX_RECEIVE_COUNT    (unset)         the queue's redrive ``maxReceiveCount``, at least 1 (FIFO)
 ===================  ==============  =========================================================
 
 ALLOWED_BUCKETS has no default on purpose: a message names its bucket, so without an allow-list
@@ -21,6 +22,15 @@ warning at cold start, for deployments that rely on IAM alone.
 MAX_PIXELS: converting an RGBA PNG peaks at about 8 bytes per pixel (the decoded image plus the
 flattened RGB copy), so the 40 MP default needs about 320 MB on top of the runtime and the input
 bytes: a function of 512 MB at least, 1024 MB to be comfortable (and for its CPU share).
+
+MAX_RECEIVE_COUNT matters for FIFO queues only. Once a record of a message group fails, the
+group's later records in the batch are normally returned unprocessed, to keep the group's order.
+But they are received in the same batches as the failing record, so their receive counts climb
+with its count and they would follow it into the DLQ. When the failing record's
+ApproximateReceiveCount has reached MAX_RECEIVE_COUNT, this was its last receive (SQS moves it
+to the DLQ next), so the handler goes on with the rest of the group instead. Unset, a failure
+always stops its group for the batch. Set it to the queue's redrive ``maxReceiveCount``: lower
+would let the group overtake a message that still has receives left.
 
 Invalid values raise :class:`ConfigError` naming every bad variable, on the first invocation of a
 fresh container, so the problem shows in the log before any message is touched.
@@ -61,6 +71,7 @@ class Config:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     matte_color: tuple[int, int, int] = DEFAULT_MATTE_COLOR
     max_workers: int = DEFAULT_MAX_WORKERS
+    max_receive_count: int | None = None
 
     def bucket_allowed(self, bucket: str) -> bool:
         """Whether the function may read from and write to ``bucket``."""
@@ -110,6 +121,8 @@ def load_config(environ: Mapping[str, str]) -> Config:
         max_input_bytes=integer("MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES, 1),
         matte_color=matte,
         max_workers=integer("MAX_WORKERS", DEFAULT_MAX_WORKERS, 1, 64),
+        # 0 stands for unset here: valid values start at 1.
+        max_receive_count=integer("MAX_RECEIVE_COUNT", 0, 1) or None,
     )
     if problems:
         raise ConfigError("invalid configuration: " + "; ".join(problems))

@@ -11,10 +11,14 @@ records that failed, so SQS deletes the others and redelivers these (then moves 
 - Records run concurrently on up to MAX_WORKERS threads. Records of a FIFO queue (they carry a
   ``MessageGroupId``) run one after another within their group, in batch order; once one fails,
   the group's later records are reported as failed without being processed ("skipped"), so they
-  are redelivered in order. Other groups go on.
+  are redelivered in order. Other groups go on. Exception: when MAX_RECEIVE_COUNT is set and the
+  failed record's ApproximateReceiveCount has reached it, this was its last receive and SQS moves
+  it to the DLQ, so its group goes on with the later records (otherwise they, received in the
+  same batches, would reach the same count and follow it into the DLQ).
 - Each object named by a record gets one JSON log line (see :mod:`png2jpg.log`) with messageId,
   bucket, key, output_key, outcome (converted/failed/ignored/skipped), duration_ms, bytes_in,
-  bytes_out, and for failures error_class and a message.
+  bytes_out, and for failures error_class and a message. A FIFO record that failed on its final
+  receive gets a second WARN line, without outcome, saying that its group continues.
 - Configuration (:mod:`png2jpg.config`) and the S3 client are built once per container, on the
   first invocation; a configuration error fails that invocation with the list of bad variables.
   boto3 honours AWS_ENDPOINT_URL (LocalStack) by itself and uses path-style addressing there.
@@ -101,6 +105,7 @@ def get_runtime() -> Runtime:
             "max_input_bytes": config.max_input_bytes,
             "matte_color": "#{:02x}{:02x}{:02x}".format(*config.matte_color),
             "max_workers": config.max_workers,
+            "max_receive_count": config.max_receive_count,
         },
     )
     return Runtime(config, s3)
@@ -134,18 +139,21 @@ def _groups(event: Mapping[str, Any]) -> list[list[Mapping[str, Any]]]:
     for index, record in enumerate(records):
         if not isinstance(record, Mapping) or not isinstance(record.get("messageId"), str):
             raise ValueError(f"not an SQS event: record {index} has no messageId")
-        attributes = record.get("attributes")
-        group_id = attributes.get("MessageGroupId") if isinstance(attributes, Mapping) else None
+        group_id = _attribute(record, "MessageGroupId")
         groups.setdefault(("group", group_id) if group_id else index, []).append(record)
     return list(groups.values())
 
 
 def _process_group(records: list[Mapping[str, Any]], runtime: Runtime) -> set[str]:
-    """Process records in order; after a failure report the rest unprocessed. Return failed ids."""
+    """Process records in order; after a failure report the rest unprocessed. Return failed ids.
+
+    A failure on the record's last receive (see :func:`_on_last_receive`) does not stop the group.
+    """
     failed: set[str] = set()
+    blocked = False
     for record in records:
         message_id = record["messageId"]
-        if failed:
+        if blocked:
             log_json(
                 "WARN",
                 messageId=message_id,
@@ -154,9 +162,51 @@ def _process_group(records: list[Mapping[str, Any]], runtime: Runtime) -> set[st
                 "in this batch, so it is returned to the queue to keep the group's order",
             )
             failed.add(message_id)
-        elif not _process_record(record, runtime):
-            failed.add(message_id)
+            continue
+        if _process_record(record, runtime):
+            continue
+        failed.add(message_id)
+        group_id = _attribute(record, "MessageGroupId")
+        if not group_id:
+            continue  # a standard queue's record is a group of its own
+        receive_count = _last_receive_count(record, runtime.config.max_receive_count)
+        if receive_count is None:
+            blocked = True
+            continue
+        log_json(
+            "WARN",
+            messageId=message_id,
+            message_group=group_id,
+            receive_count=receive_count,
+            max_receive_count=runtime.config.max_receive_count,
+            message="FIFO message group continues: this failed message is on its final receive "
+            "(ApproximateReceiveCount reached MAX_RECEIVE_COUNT) and goes to the DLQ, so the "
+            "group's later messages are processed now instead of following it there",
+        )
     return failed
+
+
+def _last_receive_count(record: Mapping[str, Any], max_receive_count: int | None) -> int | None:
+    """The record's ApproximateReceiveCount if it is at least ``max_receive_count``, else None.
+
+    SQS moves a message to the DLQ once it has been received maxReceiveCount times, so such a
+    failure was the message's last. None too when MAX_RECEIVE_COUNT is unset or the count is
+    missing or unreadable: the group then stops, which is always safe for its order.
+    """
+    if max_receive_count is None:
+        return None
+    try:
+        count = int(_attribute(record, "ApproximateReceiveCount") or "")
+    except ValueError:
+        return None
+    return count if count >= max_receive_count else None
+
+
+def _attribute(record: Mapping[str, Any], name: str) -> str | None:
+    """An SQS system attribute of the record (``record["attributes"][name]``), None if absent."""
+    attributes = record.get("attributes")
+    value = attributes.get(name) if isinstance(attributes, Mapping) else None
+    return value if isinstance(value, str) else None
 
 
 def _process_record(record: Mapping[str, Any], runtime: Runtime) -> bool:

@@ -20,6 +20,8 @@ from urllib.parse import unquote_plus
 
 from png2jpg.errors import BadMessageError
 
+_PNG = ".png"
+
 
 @dataclass(frozen=True)
 class S3Location:
@@ -101,18 +103,26 @@ def check_prefixes(input_prefix: str, output_prefix: str) -> None:
 def output_key(key: str, input_prefix: str, output_prefix: str) -> str:
     """Return the key of the JPEG for the PNG at ``key``.
 
-    The key must start with ``input_prefix`` (else :class:`BadMessageError`, a ValueError) and name
-    something after it. The output is ``output_prefix`` + the rest of the key, ending in ``.jpg``:
+    The rule is the contract in DESIGN.md: ``key`` must start with ``input_prefix`` and end in
+    ``.png`` in any case; the output is ``output_prefix`` + the rest of the key with that extension
+    replaced by ``.jpg``:
 
-    - ``a/b.png`` -> ``a/b.jpg``: a lowercase ``.png`` extension is replaced;
-    - ``a/b.PNG`` -> ``a/b.PNG.jpg``: any other spelling of ``.png`` is kept and ``.jpg`` appended;
-    - ``a/b`` -> ``a/b.png.jpg``, ``a/b.gif`` -> ``a/b.gif.png.jpg``: other names get ``.png.jpg``;
-    - ``a/b.png.png`` -> ``a/b.png.png.jpg``: a name whose stem itself ends in ``.png`` keeps it.
+    - ``pngfiles/a/b.png`` -> ``jpgfiles/a/b.jpg``;
+    - ``pngfiles/a/b.PNG`` -> ``jpgfiles/a/b.jpg`` (likewise ``.Png``, ``.pNG``...);
+    - ``pngfiles/a/b.png.png`` -> ``jpgfiles/a/b.png.jpg``: only the last extension is replaced.
 
-    Only one spelling can become ``b.jpg`` if ``b.png``, ``b.PNG`` and ``b`` are all to get their
-    own JPEG, and the lowercase one is what the sender sends. The mapping is injective: stems from
-    the first rule never end in ``.png`` (any case), stems from the other rules always do, and
-    a stem ending in lowercase ``.png`` after a non-``.png`` name comes only from the third rule.
+    Any other key raises :class:`BadMessageError` (a ValueError): one outside the input prefix
+    (which also makes a recursive trigger impossible), one naming nothing after it, and one that
+    does not end in ``.png`` (``a/b``, ``a/b.gif``). Refusing those is what keeps ``a/b`` and
+    ``a/b.png`` from ever writing the same JPEG.
+
+    Keys that differ only in the case of the extension, ``a/b.png`` and ``a/b.PNG``, map to the
+    same ``a/b.jpg``, the later conversion overwriting the earlier one. This is deliberate, a
+    consequence of the contract: the sender and the S3 notification filter select keys by their
+    ``.png`` extension, and the output name is the stem plus ``.jpg`` whatever that extension's
+    case. Apart from that the mapping is injective: the output is determined by, and determines,
+    the pair (stem, extension lowercased).
+
     Raises ValueError for prefixes :func:`check_prefixes` rejects.
     """
     check_prefixes(input_prefix, output_prefix)
@@ -121,14 +131,7 @@ def output_key(key: str, input_prefix: str, output_prefix: str) -> str:
     rest = key[len(input_prefix) :]
     if not rest:
         raise BadMessageError(f"key {key!r} names no object under the input prefix")
-    if rest.endswith(".png") and not _ends_in_png(rest[:-4]):
-        stem = rest[:-4]
-    elif _ends_in_png(rest):
-        stem = rest
-    else:
-        stem = rest + ".png"
+    stem, extension = rest[: -len(_PNG)], rest[-len(_PNG) :]
+    if extension.lower() != _PNG:
+        raise BadMessageError(f"{key} does not end in .png: only PNG keys are converted")
     return f"{output_prefix}{stem}.jpg"
-
-
-def _ends_in_png(name: str) -> bool:
-    return name.lower().endswith(".png")

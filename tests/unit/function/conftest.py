@@ -25,6 +25,7 @@ FUNCTION_ENV = (
     "MAX_INPUT_BYTES",
     "MATTE_COLOR",
     "MAX_WORKERS",
+    "MAX_RECEIVE_COUNT",
 )
 
 
@@ -39,10 +40,16 @@ class Harness:
     def put(self, key: str, data: bytes, bucket: str = BUCKET) -> None:
         self.s3.put_object(Bucket=bucket, Key=key, Body=data)
 
-    def record(self, body: object, message_id: str | None = None, group: str | None = None) -> dict:
+    def record(
+        self,
+        body: object,
+        message_id: str | None = None,
+        group: str | None = None,
+        receive_count: int = 1,
+    ) -> dict:
         """An SQS record; a non-string body is JSON-encoded, ``group`` makes it a FIFO record."""
         self._next_id += 1
-        attributes = {"ApproximateReceiveCount": "1"}
+        attributes = {"ApproximateReceiveCount": str(receive_count)}
         if group is not None:
             attributes |= {"MessageGroupId": group, "SequenceNumber": str(self._next_id)}
         queue = "png2jpg.fifo" if group is not None else "png2jpg"

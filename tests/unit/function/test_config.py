@@ -25,6 +25,7 @@ def test_defaults_need_only_the_allowed_bucket() -> None:
         max_input_bytes=50 * 1024 * 1024,
         matte_color=(255, 255, 255),
         max_workers=4,
+        max_receive_count=None,
     )
 
 
@@ -39,6 +40,7 @@ def test_every_variable_is_read() -> None:
             "MAX_INPUT_BYTES": "2048",
             "MATTE_COLOR": "#10A0fF",
             "MAX_WORKERS": "16",
+            "MAX_RECEIVE_COUNT": "5",
         }
     )
     assert config == Config(
@@ -50,9 +52,16 @@ def test_every_variable_is_read() -> None:
         max_input_bytes=2048,
         matte_color=(0x10, 0xA0, 0xFF),
         max_workers=16,
+        max_receive_count=5,
     )
     assert config.bucket_allowed("archive")
     assert not config.bucket_allowed("other")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("", None), ("  ", None), ("1", 1), (" 10 ", 10)])
+def test_max_receive_count_is_optional(raw: str, expected: int | None) -> None:
+    config = load_config({"ALLOWED_BUCKETS": "images", "MAX_RECEIVE_COUNT": raw})
+    assert config.max_receive_count == expected
 
 
 def test_star_accepts_any_bucket() -> None:
@@ -73,6 +82,10 @@ def test_star_accepts_any_bucket() -> None:
         ({"MAX_PIXELS": "0"}, "MAX_PIXELS must be an integer of at least 1"),
         ({"MAX_INPUT_BYTES": "1.5"}, "MAX_INPUT_BYTES must be an integer of at least 1"),
         ({"MAX_WORKERS": "65"}, "MAX_WORKERS must be an integer from 1 to 64"),
+        ({"MAX_RECEIVE_COUNT": "0"}, "MAX_RECEIVE_COUNT must be an integer of at least 1, got '0'"),
+        ({"MAX_RECEIVE_COUNT": "-3"}, "MAX_RECEIVE_COUNT must be an integer of at least 1"),
+        ({"MAX_RECEIVE_COUNT": "three"}, "MAX_RECEIVE_COUNT must be an integer of at least 1"),
+        ({"MAX_RECEIVE_COUNT": "2.5"}, "MAX_RECEIVE_COUNT must be an integer of at least 1"),
         ({"MATTE_COLOR": "white"}, "MATTE_COLOR must look like #rrggbb, got 'white'"),
         ({"MATTE_COLOR": "#fff"}, "MATTE_COLOR must look like #rrggbb"),
         ({"INPUT_PREFIX": "pngfiles"}, "INPUT_PREFIX/OUTPUT_PREFIX: .* must be non-empty"),

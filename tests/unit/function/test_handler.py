@@ -134,6 +134,11 @@ BAD_CASES = {
     "not-json": (None, "this is not JSON", "message body is not JSON"),
     "json-without-key": (None, {"bucket": BUCKET}, 'needs string "bucket" and "key"'),
     "outside-prefix": (None, body("jpgfiles/a.png"), "outside the input prefix 'pngfiles/'"),
+    "not-png-key": (
+        None,
+        body("pngfiles/x.gif"),
+        "pngfiles/x.gif does not end in .png: only PNG keys are converted",
+    ),
     "other-bucket": (None, body("pngfiles/a.png", "elsewhere"), "'elsewhere' is not in ALLOWED"),
     "missing-object": (None, body("pngfiles/nothing.png"), "does not exist (NoSuchKey)"),
     "too-large": (
@@ -297,20 +302,31 @@ def test_empty_batch_succeeds(aws: Harness) -> None:
     assert aws.invoke() == []
 
 
-def fifo_batch(aws: Harness, group: bool) -> list[dict]:
-    """A1, B1, A2 (poison), B2, A3, B3 in batch order; FIFO groups A and B if ``group``."""
+def fifo_batch(aws: Harness, group: bool, poison_receives: int = 1) -> list[dict]:
+    """A1, B1, A2 (poison), B2, A3, B3 in batch order; FIFO groups A and B if ``group``.
+
+    A2 has been received ``poison_receives`` times, the others once.
+    """
     for name in ("a1", "a3", "b1", "b2", "b3"):
         aws.put(f"pngfiles/{name}.png", small_png())
     aws.put("pngfiles/a2.png", b"poison")
     order = ["a1", "b1", "a2", "b2", "a3", "b3"]
     return [
-        aws.record(body(f"pngfiles/{name}.png"), name, group=name[0].upper() if group else None)
+        aws.record(
+            body(f"pngfiles/{name}.png"),
+            name,
+            group=name[0].upper() if group else None,
+            receive_count=poison_receives if name == "a2" else 1,
+        )
         for name in order
     ]
 
 
-def test_fifo_failure_skips_the_rest_of_its_group_only(aws: Harness) -> None:
-    assert aws.invoke(*fifo_batch(aws, group=True)) == ["a2", "a3"]
+def test_fifo_failure_skips_the_rest_of_its_group_only(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAX_RECEIVE_COUNT", "3")
+    assert aws.invoke(*fifo_batch(aws, group=True, poison_receives=2)) == ["a2", "a3"]
     for name in ("a1", "b1", "b2", "b3"):
         assert aws.exists(f"jpgfiles/{name}.jpg")
     assert not aws.exists("jpgfiles/a3.jpg")
@@ -318,6 +334,89 @@ def test_fifo_failure_skips_the_rest_of_its_group_only(aws: Harness) -> None:
     assert lines["a2"]["outcome"] == "failed"
     assert lines["a3"]["outcome"] == "skipped"
     assert "earlier message of its FIFO message group failed" in lines["a3"]["message"]
+
+
+@pytest.mark.parametrize("poison_receives", [3, 4], ids=["at-max", "over-max"])
+def test_fifo_failure_on_its_final_receive_lets_the_group_go_on(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch, poison_receives: int
+) -> None:
+    monkeypatch.setenv("MAX_RECEIVE_COUNT", "3")
+    failed = aws.invoke(*fifo_batch(aws, group=True, poison_receives=poison_receives))
+    assert failed == ["a2"]
+    for name in ("a1", "a3", "b1", "b2", "b3"):
+        assert aws.exists(f"jpgfiles/{name}.jpg")
+    lines = aws.logs()
+    assert [line.get("outcome") for line in lines if line["messageId"] == "a3"] == ["converted"]
+    failure, note = [line for line in lines if line["messageId"] == "a2"]
+    assert failure["outcome"] == "failed"
+    assert "outcome" not in note
+    assert note["level"] == "WARN"
+    assert (note["message_group"], note["receive_count"], note["max_receive_count"]) == (
+        "A",
+        poison_receives,
+        3,
+    )
+    assert "group continues" in note["message"]
+    assert "final receive" in note["message"]
+    assert "DLQ" in note["message"]
+
+
+def test_fifo_group_goes_on_in_order_after_a_final_receive_failure(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAX_RECEIVE_COUNT", "2")
+    monkeypatch.setenv("MAX_WORKERS", "8")
+    aws.put("pngfiles/a1.png", b"poison")
+    aws.put("pngfiles/a2.png", small_png())
+    aws.put("pngfiles/a3.png", b"poison")
+    aws.put("pngfiles/a4.png", small_png())
+    seen: list[str] = []
+    real_get_object = get_runtime().s3.get_object
+
+    def get_object(**kwargs: Any) -> Any:
+        seen.append(kwargs["Key"])
+        return real_get_object(**kwargs)
+
+    monkeypatch.setattr(get_runtime().s3, "get_object", get_object)
+    records = [
+        aws.record(body("pngfiles/a1.png"), "a1", group="A", receive_count=2),
+        aws.record(body("pngfiles/a2.png"), "a2", group="A", receive_count=2),
+        aws.record(body("pngfiles/a3.png"), "a3", group="A", receive_count=1),
+        aws.record(body("pngfiles/a4.png"), "a4", group="A", receive_count=1),
+    ]
+    # a1 is on its final receive: a2 goes on; a3 has receives left: a4 waits behind it.
+    assert aws.invoke(*records) == ["a1", "a3", "a4"]
+    assert seen == ["pngfiles/a1.png", "pngfiles/a2.png", "pngfiles/a3.png"]
+    assert aws.exists("jpgfiles/a2.jpg")
+    assert not aws.exists("jpgfiles/a4.jpg")
+
+
+@pytest.mark.parametrize("poison_receives", [1, 3, 100])
+def test_fifo_failure_always_skips_without_max_receive_count(
+    aws: Harness, poison_receives: int
+) -> None:
+    assert get_runtime().config.max_receive_count is None
+    failed = aws.invoke(*fifo_batch(aws, group=True, poison_receives=poison_receives))
+    assert failed == ["a2", "a3"]
+    assert not aws.exists("jpgfiles/a3.jpg")
+    assert {line["messageId"]: line["outcome"] for line in aws.logs()}["a3"] == "skipped"
+
+
+def test_fifo_record_without_a_readable_receive_count_stops_its_group(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAX_RECEIVE_COUNT", "1")
+    records = fifo_batch(aws, group=True)
+    del records[2]["attributes"]["ApproximateReceiveCount"]
+    assert aws.invoke(*records) == ["a2", "a3"]
+
+
+def test_standard_queue_failure_on_its_final_receive_logs_no_group_note(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAX_RECEIVE_COUNT", "1")
+    assert aws.invoke(*fifo_batch(aws, group=False)) == ["a2"]
+    assert [line["outcome"] for line in aws.logs() if line["messageId"] == "a2"] == ["failed"]
 
 
 def test_fifo_group_records_run_in_batch_order(

@@ -93,15 +93,16 @@ def test_bad_bodies_are_rejected_with_a_reason(body: object, message: str) -> No
     [
         ("pngfiles/a/b.png", "jpgfiles/a/b.jpg"),
         ("pngfiles/b.png", "jpgfiles/b.jpg"),
-        ("pngfiles/a/b.PNG", "jpgfiles/a/b.PNG.jpg"),
-        ("pngfiles/a/b.Png", "jpgfiles/a/b.Png.jpg"),
-        ("pngfiles/a/b", "jpgfiles/a/b.png.jpg"),
-        ("pngfiles/a/b.gif", "jpgfiles/a/b.gif.png.jpg"),
-        ("pngfiles/a/b.png.png", "jpgfiles/a/b.png.png.jpg"),
-        ("pngfiles/a/b.PNG.png", "jpgfiles/a/b.PNG.png.jpg"),
+        ("pngfiles/a/b.PNG", "jpgfiles/a/b.jpg"),
+        ("pngfiles/a/b.Png", "jpgfiles/a/b.jpg"),
+        ("pngfiles/a/b.pNg", "jpgfiles/a/b.jpg"),
+        ("pngfiles/a/b.png.png", "jpgfiles/a/b.png.jpg"),
+        ("pngfiles/a/b.PNG.png", "jpgfiles/a/b.PNG.jpg"),
+        ("pngfiles/a/b.gif.PNG", "jpgfiles/a/b.gif.jpg"),
         ("pngfiles/my photo é.png", "jpgfiles/my photo é.jpg"),
         ("pngfiles/pngfiles/x.png", "jpgfiles/pngfiles/x.jpg"),
         ("pngfiles/.png", "jpgfiles/.jpg"),
+        ("pngfiles/a/.PNG", "jpgfiles/a/.jpg"),
     ],
 )
 def test_output_key_table(key: str, expected: str) -> None:
@@ -110,18 +111,36 @@ def test_output_key_table(key: str, expected: str) -> None:
 
 def test_output_key_with_other_prefixes() -> None:
     assert output_key("in/x/y.png", "in/", "out/deep/") == "out/deep/x/y.jpg"
+    assert output_key("in/x/y.PNG", "in/", "out/deep/") == "out/deep/x/y.jpg"
 
 
-def test_case_variants_and_bare_names_get_distinct_outputs() -> None:
-    keys = [
-        "pngfiles/a.png",
-        "pngfiles/a.PNG",
-        "pngfiles/a",
-        "pngfiles/a.png.png",
+@pytest.mark.parametrize(
+    "key",
+    [
+        "pngfiles/x.gif",
+        "pngfiles/a/b",
         "pngfiles/a.jpg",
-    ]
-    outputs = [output_key(key, "pngfiles/", "jpgfiles/") for key in keys]
-    assert len(set(outputs)) == len(keys)
+        "pngfiles/a.png.jpg",
+        "pngfiles/a.pn",
+        "pngfiles/png",
+        "pngfiles/a.png ",
+        "pngfiles/a.png/",
+        "pngfiles/a.",
+    ],
+)
+def test_output_key_rejects_keys_that_do_not_end_in_png(key: str) -> None:
+    with pytest.raises(BadMessageError) as raised:
+        output_key(key, "pngfiles/", "jpgfiles/")
+    assert str(raised.value) == f"{key} does not end in .png: only PNG keys are converted"
+
+
+def test_extension_case_variants_share_one_output_and_bare_names_are_rejected() -> None:
+    variants = ["pngfiles/a.png", "pngfiles/a.PNG", "pngfiles/a.Png", "pngfiles/a.pnG"]
+    assert {output_key(key, "pngfiles/", "jpgfiles/") for key in variants} == {"jpgfiles/a.jpg"}
+    assert output_key("pngfiles/a.png.png", "pngfiles/", "jpgfiles/") == "jpgfiles/a.png.jpg"
+    for bare in ("pngfiles/a", "pngfiles/a.jpg"):
+        with pytest.raises(BadMessageError, match=r"does not end in \.png"):
+            output_key(bare, "pngfiles/", "jpgfiles/")
 
 
 @pytest.mark.parametrize(
@@ -159,22 +178,47 @@ PREFIX_PAIRS = [
     ("a/", "ab/"),
     ("ab/", "a/"),
 ]
-# Names biased towards the tricky endings: .png in several cases, doubled, missing.
-names = st.builds(
-    lambda stem, ending: stem + ending,
+# Stems biased towards the tricky endings (.png in several cases, doubled, a bare dot), and
+# .png extensions in every case; plus names that do not end in .png, which must be rejected.
+stems = st.builds(
+    lambda text, ending: text + ending,
     st.text(alphabet="ab/.pngPNGé ", max_size=12),
-    st.sampled_from(["", ".png", ".PNG", ".Png", ".png.png", ".PNG.png", ".png.PNG", ".jpg", "."]),
-).filter(bool)
+    st.sampled_from(["", ".png", ".PNG", ".Png", ".jpg", ".", "png"]),
+)
+png_extensions = st.sampled_from([".png", ".PNG", ".Png", ".pNg", ".pnG", ".PnG"])
+png_names = st.tuples(stems, png_extensions)
+other_names = st.builds(
+    lambda text, ending: text + ending,
+    st.text(alphabet="ab/.pngPNGé ", max_size=12),
+    st.sampled_from(["", ".jpg", ".gif", ".", ".pn", "png", ".png ", ".png/", ".png.jpg"]),
+).filter(lambda name: name[-4:].lower() != ".png")
 
 
-@given(prefixes=st.sampled_from(PREFIX_PAIRS), rests=st.lists(names, unique=True, max_size=20))
-def test_output_key_is_injective_and_stays_out_of_the_input_prefix(
-    prefixes: tuple[str, str], rests: list[str]
+@given(
+    prefixes=st.sampled_from(PREFIX_PAIRS),
+    names=st.lists(png_names, unique=True, max_size=20),
+)
+def test_output_key_is_injective_on_stem_and_lowercased_extension(
+    prefixes: tuple[str, str], names: list[tuple[str, str]]
 ) -> None:
     input_prefix, output_prefix = prefixes
-    outputs = [output_key(input_prefix + rest, input_prefix, output_prefix) for rest in rests]
-    assert len(set(outputs)) == len(rests)
-    for out in outputs:
+    # Distinct outputs exactly for distinct (stem, lowercased extension) pairs: keys that
+    # differ only in the case of ".png" share one JPEG, any other difference gives another.
+    outputs: dict[tuple[str, str], str] = {}
+    for stem, extension in names:
+        out = output_key(input_prefix + stem + extension, input_prefix, output_prefix)
+        assert outputs.setdefault((stem, extension.lower()), out) == out
+    assert len(set(outputs.values())) == len(outputs)
+    for out in outputs.values():
         assert out.startswith(output_prefix)
         assert out.endswith(".jpg")
         assert not out.startswith(input_prefix)
+
+
+@given(prefixes=st.sampled_from(PREFIX_PAIRS), name=other_names)
+def test_output_key_rejects_every_name_not_ending_in_png(
+    prefixes: tuple[str, str], name: str
+) -> None:
+    input_prefix, output_prefix = prefixes
+    with pytest.raises(BadMessageError):
+        output_key(input_prefix + name, input_prefix, output_prefix)
