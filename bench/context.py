@@ -18,3 +18,8 @@ class Context:
     def repetitions(self) -> int:
         """Timed repetitions per side for most rows."""
         return 2 if self.quick else 5
+
+    @property
+    def min_seconds(self) -> float:
+        """Total time per side that short measurements repeat up to (see timing.compare)."""
+        return 0.0 if self.quick else 3.0

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+MAX_REPETITIONS = 40
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -38,21 +40,28 @@ def compare(
     baseline: Callable[[], object],
     repetitions: int,
     *,
+    min_seconds: float = 0.0,
     warm_up: bool = True,
 ) -> Pair:
-    """Time both ``repetitions`` times, interleaved, after one untimed warm-up run of each.
+    """Time both at least ``repetitions`` times, interleaved, after an untimed warm-up of each.
 
-    The order alternates between repetitions so that neither side always runs on a machine
-    warmed (or slowed) by the other.
+    Short actions are repeated further, up to :data:`MAX_REPETITIONS`, until each side has been
+    timed for ``min_seconds`` in total: on a shared machine a few millisecond-long samples say
+    more about the neighbours than about the code. The order alternates between repetitions so
+    that neither side always runs on a machine warmed (or slowed) by the other.
     """
     if warm_up:
         ours()
         baseline()
     pair = Pair([], [])
-    for repetition in range(repetitions):
+    repetition = 0
+    while repetition < repetitions or (
+        repetition < MAX_REPETITIONS and min(sum(pair.ours), sum(pair.baseline)) < min_seconds
+    ):
         runs = [(ours, pair.ours), (baseline, pair.baseline)]
         for action, times in runs if repetition % 2 == 0 else reversed(runs):
             times.append(wall_time(action))
+        repetition += 1
     return pair
 
 

@@ -33,7 +33,12 @@ def run(context: Context) -> list[Row]:
     rows = []
     for width, height in QUICK_SIZES if context.quick else SIZES:
         data = context.images.png(width, height).read_bytes()
-        pair = compare(lambda d=data: png_to_jpeg(d), lambda d=data: floor(d), context.repetitions)
+        pair = compare(
+            lambda d=data: png_to_jpeg(d),
+            lambda d=data: floor(d),
+            context.repetitions,
+            min_seconds=context.min_seconds,
+        )
         ratio, target, met = at_most(pair.ours_median / pair.baseline_median, TARGET)
         same = png_to_jpeg(data) == floor(data)
         rows.append(
