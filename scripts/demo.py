@@ -26,8 +26,8 @@ SAMPLES = {
     "palette-transparent.png": "pngsuite/tbbn3p08.png",
     "grey-alpha.png": "pngsuite/basn4a08.png",
     "rgba.png": "pngsuite/basn6a08.png",
-    "interlaced.png": "pngsuite/basi6a08.png",
-    "exif.png": "pngsuite/exif2c08.png",
+    "interlaced.png": "pngsuite/ibasn6a08.png",
+    "grey-16bit-transparent.png": "pngsuite/ftbwn0g16.png",
 }
 WAIT_SECONDS = 120
 

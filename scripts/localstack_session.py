@@ -171,7 +171,8 @@ def localstack() -> Iterator[str]:
 
 def terraform(*args: str) -> None:
     """Run terraform in the copied root; raise with its exit status on failure."""
-    command = ["terraform", f"-chdir={TERRAFORM_COPY}", *args]
+    color = [] if sys.stdout.isatty() else ["-no-color"]
+    command = ["terraform", f"-chdir={TERRAFORM_COPY}", *args, *color]
     if subprocess.run(command, check=False).returncode != 0:
         raise SessionError(f"{' '.join(command)} failed")
 
