@@ -242,7 +242,7 @@ def test_dlq_alarm_sees_the_messages(deployment: Deployment, poison: dict[str, A
 
     assert wait_until(lambda: datapoint_max() >= len(poison["ids"]), 60), "no datapoint for the DLQ"
 
-    # LocalStack evaluates an alarm once per period × evaluation periods (60 s here).
+    # LocalStack evaluates an alarm once per period x evaluation periods (60 s here).
     def state() -> str:
         return cloudwatch.describe_alarms(AlarmNames=[alarm["AlarmName"]])["MetricAlarms"][0][
             "StateValue"
