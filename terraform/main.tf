@@ -12,6 +12,7 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
   partition  = data.aws_partition.current.partition
+  dns_suffix = data.aws_partition.current.dns_suffix
 
   bucket_name           = coalesce(var.bucket_name, "${var.name}-images-${local.account_id}-${local.region}")
   artifacts_bucket_name = coalesce(var.artifacts_bucket_name, "${var.name}-artifacts-${local.account_id}-${local.region}")
@@ -23,16 +24,18 @@ locals {
   minimum_visibility_timeout_seconds = 6 * var.timeout + var.maximum_batching_window_in_seconds
   visibility_timeout_seconds         = coalesce(var.visibility_timeout_seconds, local.minimum_visibility_timeout_seconds)
 
+  # The log level is not among them: Lambda filters the function's JSON log lines by their "level" field
+  # (logging_config.application_log_level = var.log_level).
   function_environment = merge(var.environment_variables, {
-    INPUT_PREFIX    = var.input_prefix
-    OUTPUT_PREFIX   = var.output_prefix
-    JPEG_QUALITY    = tostring(var.jpeg_quality)
-    MAX_PIXELS      = tostring(var.max_pixels)
-    MAX_INPUT_BYTES = tostring(var.max_input_bytes)
-    MATTE_COLOR     = var.matte_color
-    ALLOWED_BUCKETS = module.image_bucket.name
-    MAX_WORKERS     = tostring(var.max_workers)
-    LOG_LEVEL       = var.log_level
+    INPUT_PREFIX      = var.input_prefix
+    OUTPUT_PREFIX     = var.output_prefix
+    JPEG_QUALITY      = tostring(var.jpeg_quality)
+    MAX_PIXELS        = tostring(var.max_pixels)
+    MAX_INPUT_BYTES   = tostring(var.max_input_bytes)
+    MATTE_COLOR       = var.matte_color
+    ALLOWED_BUCKETS   = module.image_bucket.name
+    MAX_WORKERS       = tostring(var.max_workers)
+    MAX_RECEIVE_COUNT = tostring(var.max_receive_count)
   })
 }
 
@@ -121,6 +124,7 @@ module "function" {
   account_id = local.account_id
   region     = local.region
   partition  = local.partition
+  dns_suffix = local.dns_suffix
 
   s3_bucket         = module.artifacts.bucket_name
   s3_key            = module.artifacts.object_key
@@ -136,6 +140,7 @@ module "function" {
   environment_variables          = local.function_environment
   log_retention_days             = var.log_retention_days
   application_log_level          = var.log_level
+  system_log_level               = var.system_log_level
 
   bucket_arn    = module.image_bucket.arn
   input_prefix  = var.input_prefix
@@ -155,7 +160,11 @@ module "function" {
 module "alarms" {
   source = "./modules/alarms"
 
-  name                        = var.name
+  name       = var.name
+  account_id = local.account_id
+  region     = local.region
+  partition  = local.partition
+
   queue_name                  = module.queue.queue_name
   dlq_name                    = module.queue.dlq_name
   queue_age_threshold_seconds = var.queue_age_alarm_threshold_seconds

@@ -99,13 +99,13 @@ variable "input_expiration_days" {
 }
 
 variable "abort_incomplete_multipart_upload_days" {
-  description = "Days after which incomplete multipart uploads to the image bucket are aborted, an integer from 1."
+  description = "Days after which incomplete multipart uploads to the image bucket are aborted (their parts are billed until then), an integer from 1. Null = no such rule; with input_expiration_days null and versioning off too, the bucket gets no lifecycle configuration at all (e.g. for short-lived test stacks)."
   type        = number
   default     = 7
 
   validation {
-    condition     = var.abort_incomplete_multipart_upload_days >= 1 && floor(var.abort_incomplete_multipart_upload_days) == var.abort_incomplete_multipart_upload_days
-    error_message = "abort_incomplete_multipart_upload_days must be a whole number, at least 1."
+    condition     = var.abort_incomplete_multipart_upload_days == null ? true : (var.abort_incomplete_multipart_upload_days >= 1 && floor(var.abort_incomplete_multipart_upload_days) == var.abort_incomplete_multipart_upload_days)
+    error_message = "abort_incomplete_multipart_upload_days must be null or a whole number, at least 1."
   }
 }
 
@@ -234,13 +234,24 @@ variable "log_retention_days" {
 }
 
 variable "log_level" {
-  description = "Lowest application log level sent to CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL (also passed as LOG_LEVEL)."
+  description = "Lowest level of the function's log lines that reach CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL. Applied by Lambda's JSON logging controls (logging_config.application_log_level), which filter the function's JSON lines by their \"level\" field; the function itself is not told (no LOG_LEVEL variable)."
   type        = string
   default     = "INFO"
 
   validation {
     condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
-    error_message = "log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+    error_message = "log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL (Lambda's application log levels)."
+  }
+}
+
+variable "system_log_level" {
+  description = "Lowest level of the Lambda platform's own log lines (START, END, REPORT, platform errors) that reach CloudWatch: DEBUG, INFO or WARN. Default WARN keeps the per-invocation START/END/REPORT lines out."
+  type        = string
+  default     = "WARN"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN (Lambda's system log levels)."
   }
 }
 
@@ -300,7 +311,7 @@ variable "max_workers" {
 }
 
 variable "environment_variables" {
-  description = "Extra environment variables for the function. They cannot override the ones set from other variables (INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, LOG_LEVEL)."
+  description = "Extra environment variables for the function. They cannot override the ones set from other variables (INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, MAX_RECEIVE_COUNT)."
   type        = map(string)
   default     = {}
 }
@@ -347,7 +358,7 @@ variable "visibility_timeout_seconds" {
 }
 
 variable "max_receive_count" {
-  description = "Receives of a message before SQS moves it to the DLQ, an integer from 1 to 1000."
+  description = "Receives of a message before SQS moves it to the DLQ (the redrive policy's maxReceiveCount), an integer from 1 to 1000. Also passed to the function as MAX_RECEIVE_COUNT: in FIFO mode, once a failed message has had its last receive, the function goes on with the rest of its message group instead of holding it back (those messages would otherwise follow it into the DLQ)."
   type        = number
   default     = 5
 

@@ -1,24 +1,30 @@
 # Plan-level checks of the default configuration and its optional parts.
 #
-# The real AWS provider runs offline here (fake credentials, no account lookup): a mock provider would
-# replace the aws_iam_policy_document data sources' JSON with random strings, and the policies are what
-# these tests are about. The only data source that calls AWS, aws_caller_identity, is overridden.
-# Nothing is created: every run is `command = plan`.
+# A mock AWS provider: nothing reaches AWS and no credentials are needed. Account, region and partition
+# come from mock_data below. Every policy is built with jsonencode() from values known at plan time, so
+# the policies asserted here are the exact JSON that would be sent to AWS. Every run is `command = plan`.
 
-provider "aws" {
-  region                      = "eu-west-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-}
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/test"
+      user_id    = "AIDATESTTESTTESTTEST"
+    }
+  }
 
-override_data {
-  target = data.aws_caller_identity.current
-  values = {
-    account_id = "123456789012"
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition          = "aws"
+      dns_suffix         = "amazonaws.com"
+      reverse_dns_prefix = "com.amazonaws"
+    }
   }
 }
 
@@ -34,17 +40,17 @@ run "default_names" {
   command = plan
 
   assert {
-    condition     = output.bucket_name == "png2jpg-images-123456789012-eu-west-1"
+    condition     = output.bucket_name == "png2jpg-images-123456789012-us-east-1"
     error_message = "The image bucket name must default to <name>-images-<account>-<region>, got ${output.bucket_name}."
   }
 
   assert {
-    condition     = output.artifacts_bucket_name == "png2jpg-artifacts-123456789012-eu-west-1"
+    condition     = output.artifacts_bucket_name == "png2jpg-artifacts-123456789012-us-east-1"
     error_message = "The artifacts bucket name must default to <name>-artifacts-<account>-<region>, got ${output.artifacts_bucket_name}."
   }
 
   assert {
-    condition     = output.bucket_arn == "arn:aws:s3:::png2jpg-images-123456789012-eu-west-1"
+    condition     = output.bucket_arn == "arn:aws:s3:::png2jpg-images-123456789012-us-east-1"
     error_message = "Unexpected bucket ARN ${output.bucket_arn}."
   }
 
@@ -59,7 +65,7 @@ run "default_names" {
   }
 
   assert {
-    condition     = output.queue_arn == "arn:aws:sqs:eu-west-1:123456789012:png2jpg" && output.dlq_arn == "arn:aws:sqs:eu-west-1:123456789012:png2jpg-dlq"
+    condition     = output.queue_arn == "arn:aws:sqs:us-east-1:123456789012:png2jpg" && output.dlq_arn == "arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq"
     error_message = "Unexpected queue ARNs ${output.queue_arn}, ${output.dlq_arn}."
   }
 
@@ -74,6 +80,11 @@ run "default_names" {
   }
 
   assert {
+    condition     = module.alarms.topic_policy_json == null
+    error_message = "No topic, no topic policy."
+  }
+
+  assert {
     condition     = output.alarm_topic_arn == null && length(module.alarms.alarm_actions) == 0
     error_message = "Without alarm_email and alarm_actions there must be no topic and no alarm action."
   }
@@ -84,30 +95,67 @@ run "function_configuration" {
 
   assert {
     condition = jsonencode(module.function.configuration) == jsonencode({
-      handler       = "png2jpg.handler.lambda_handler"
-      runtime       = "python3.13"
-      architectures = ["x86_64"]
-      memory_size   = 1024
-      timeout       = 60
-      log_format    = "JSON"
-      log_group     = "/aws/lambda/png2jpg"
+      handler               = "png2jpg.handler.lambda_handler"
+      runtime               = "python3.13"
+      architectures         = ["x86_64"]
+      memory_size           = 1024
+      timeout               = 60
+      log_format            = "JSON"
+      log_group             = "/aws/lambda/png2jpg"
+      application_log_level = "INFO"
+      system_log_level      = "WARN"
     })
     error_message = "Unexpected function configuration ${jsonencode(module.function.configuration)}."
   }
 
   assert {
     condition = jsonencode(module.function.environment_variables) == jsonencode({
-      ALLOWED_BUCKETS = "png2jpg-images-123456789012-eu-west-1"
-      INPUT_PREFIX    = "pngfiles/"
-      JPEG_QUALITY    = "85"
-      LOG_LEVEL       = "INFO"
-      MATTE_COLOR     = "#ffffff"
-      MAX_INPUT_BYTES = "52428800"
-      MAX_PIXELS      = "40000000"
-      MAX_WORKERS     = "4"
-      OUTPUT_PREFIX   = "jpgfiles/"
+      ALLOWED_BUCKETS   = "png2jpg-images-123456789012-us-east-1"
+      INPUT_PREFIX      = "pngfiles/"
+      JPEG_QUALITY      = "85"
+      MATTE_COLOR       = "#ffffff"
+      MAX_INPUT_BYTES   = "52428800"
+      MAX_PIXELS        = "40000000"
+      MAX_RECEIVE_COUNT = "5"
+      MAX_WORKERS       = "4"
+      OUTPUT_PREFIX     = "jpgfiles/"
     })
     error_message = "Unexpected environment ${jsonencode(module.function.environment_variables)}."
+  }
+
+  assert {
+    condition     = !contains(keys(module.function.environment_variables), "LOG_LEVEL")
+    error_message = "The function does not read LOG_LEVEL: the level is applied by logging_config.application_log_level."
+  }
+}
+
+run "function_log_levels_and_max_receive_count" {
+  command = plan
+
+  variables {
+    log_level         = "WARN"
+    system_log_level  = "INFO"
+    max_receive_count = 3
+  }
+
+  assert {
+    condition     = module.function.configuration.log_format == "JSON" && module.function.configuration.application_log_level == "WARN"
+    error_message = "log_level must set the JSON logging config's application_log_level: ${jsonencode(module.function.configuration)}."
+  }
+
+  assert {
+    condition     = module.function.configuration.system_log_level == "INFO"
+    error_message = "system_log_level must set the logging config's system_log_level."
+  }
+
+  assert {
+    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == tostring(var.max_receive_count) && module.function.environment_variables.MAX_RECEIVE_COUNT == "3"
+    error_message = "MAX_RECEIVE_COUNT must be tostring(var.max_receive_count)."
+  }
+
+  assert {
+    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == tostring(jsondecode(module.queue.redrive_policy).maxReceiveCount)
+    error_message = "MAX_RECEIVE_COUNT must equal the queue's redrive maxReceiveCount."
   }
 }
 
@@ -215,7 +263,7 @@ run "redrive_wiring" {
   assert {
     condition = jsonencode(jsondecode(module.queue.redrive_allow_policy)) == jsonencode({
       redrivePermission = "byQueue"
-      sourceQueueArns   = ["arn:aws:sqs:eu-west-1:123456789012:png2jpg"]
+      sourceQueueArns   = ["arn:aws:sqs:us-east-1:123456789012:png2jpg"]
     })
     error_message = "The DLQ must allow redrive from the source queue only: ${module.queue.redrive_allow_policy}."
   }
@@ -295,22 +343,33 @@ run "queue_policies_deny_insecure_transport" {
   command = plan
 
   assert {
-    condition = jsonencode(jsondecode(module.queue.queue_policy_json).Statement) == jsonencode([{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Action    = "sqs:*"
-      Resource  = "arn:aws:sqs:eu-west-1:123456789012:png2jpg"
-      Principal = "*"
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }])
+    condition = jsonencode(jsondecode(module.queue.queue_policy_json)) == jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Action    = ["sqs:*"]
+        Resource  = ["arn:aws:sqs:us-east-1:123456789012:png2jpg"]
+        Principal = "*"
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }]
+    })
     error_message = "The queue policy must only deny non-TLS access by default: ${module.queue.queue_policy_json}."
   }
 
   assert {
-    condition = anytrue([for s in jsondecode(module.queue.dlq_policy_json).Statement :
-      s.Effect == "Deny" && s.Condition.Bool["aws:SecureTransport"] == "false" && s.Resource == output.dlq_arn
-    ])
-    error_message = "The DLQ policy must deny non-TLS access: ${module.queue.dlq_policy_json}."
+    condition = jsonencode(jsondecode(module.queue.dlq_policy_json)) == jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Action    = ["sqs:*"]
+        Resource  = ["arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq"]
+        Principal = "*"
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }]
+    })
+    error_message = "The DLQ policy must only deny non-TLS access: ${module.queue.dlq_policy_json}."
   }
 }
 
@@ -332,22 +391,22 @@ run "iam_policy_is_least_privilege" {
       ConsumeQueue = {
         effect    = "Allow"
         actions   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
-        resources = ["arn:aws:sqs:eu-west-1:123456789012:png2jpg"]
+        resources = ["arn:aws:sqs:us-east-1:123456789012:png2jpg"]
       }
       ReadInputs = {
         effect    = "Allow"
         actions   = ["s3:GetObject"]
-        resources = ["arn:aws:s3:::png2jpg-images-123456789012-eu-west-1/pngfiles/*"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1/pngfiles/*"]
       }
       WriteLogs = {
         effect    = "Allow"
         actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        resources = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/png2jpg:*"]
+        resources = ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/png2jpg:*"]
       }
       WriteOutputs = {
         effect    = "Allow"
         actions   = ["s3:PutObject"]
-        resources = ["arn:aws:s3:::png2jpg-images-123456789012-eu-west-1/jpgfiles/*"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1/jpgfiles/*"]
       }
     })
     error_message = "The execution role policy must hold exactly the four scoped statements: ${module.function.policy_json}."
@@ -358,6 +417,24 @@ run "iam_policy_is_least_privilege" {
       for v in concat(flatten([s.Action]), flatten([s.Resource])) : v != "*" && !endswith(v, ":*:*")
     ]]))
     error_message = "No \"*\" action or resource."
+  }
+
+  assert {
+    condition     = jsondecode(module.function.policy_json).Version == "2012-10-17"
+    error_message = "The policy must use the current policy language version."
+  }
+
+  assert {
+    condition = jsonencode(jsondecode(module.function.assume_role_policy_json)) == jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "LambdaAssumeRole"
+        Effect    = "Allow"
+        Principal = { Service = "lambda.amazonaws.com" }
+        Action    = ["sts:AssumeRole"]
+      }]
+    })
+    error_message = "Only Lambda may assume the execution role: ${module.function.assume_role_policy_json}."
   }
 }
 
@@ -371,8 +448,8 @@ run "iam_policy_follows_prefixes" {
 
   assert {
     condition = toset(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if startswith(s.Sid, "Read") || startswith(s.Sid, "Write") && s.Sid != "WriteLogs"])) == toset([
-      "arn:aws:s3:::png2jpg-images-123456789012-eu-west-1/in/png/*",
-      "arn:aws:s3:::png2jpg-images-123456789012-eu-west-1/out/*",
+      "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/in/png/*",
+      "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/out/*",
     ])
     error_message = "S3 permissions must follow the prefixes: ${module.function.policy_json}."
   }
@@ -382,7 +459,7 @@ run "iam_policy_with_kms_and_tracing" {
   command = plan
 
   variables {
-    kms_key_arn  = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    kms_key_arn  = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     tracing_mode = "Active"
   }
 
@@ -393,15 +470,35 @@ run "iam_policy_with_kms_and_tracing" {
       via       = s.Condition.StringEquals["kms:ViaService"]
       } if s.Sid == "UseBucketKey"])) == jsonencode({
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = ["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
-      via       = "s3.eu-west-1.amazonaws.com"
+      resources = ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+      via       = "s3.us-east-1.amazonaws.com"
     })
     error_message = "With kms_key_arn the role may use that key through S3 only: ${module.function.policy_json}."
   }
 
   assert {
-    condition     = length([for s in jsondecode(module.function.policy_json).Statement : s if s.Sid == "WriteTraces"]) == 1
-    error_message = "Active tracing needs the X-Ray write permissions."
+    condition = jsonencode([for s in jsondecode(module.function.policy_json).Statement : {
+      effect    = s.Effect
+      actions   = sort(s.Action)
+      resources = s.Resource
+      } if s.Sid == "WriteTraces"]) == jsonencode([{
+      effect    = "Allow"
+      actions   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+      resources = ["*"]
+    }])
+    error_message = "Active tracing needs exactly the X-Ray write permissions: ${module.function.policy_json}."
+  }
+
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(module.function.policy_json).Statement : [
+      for r in s.Resource : r != "*" || s.Sid == "WriteTraces"
+    ]]))
+    error_message = "Only X-Ray, which has no resource-level permissions, may use the \"*\" resource."
+  }
+
+  assert {
+    condition     = length(jsondecode(module.function.policy_json).Statement) == 6
+    error_message = "With KMS and tracing the role needs exactly six statements: ${module.function.policy_json}."
   }
 
   assert {
@@ -433,25 +530,69 @@ run "buckets_private_encrypted_tls_only" {
   }
 
   assert {
-    condition = jsonencode(one([for s in jsondecode(module.image_bucket.policy_json).Statement : {
-      effect    = s.Effect
-      principal = s.Principal
-      condition = s.Condition
-      resources = sort(s.Resource)
-      } if s.Sid == "DenyInsecureTransport"])) == jsonencode({
-      effect    = "Deny"
-      principal = "*"
-      condition = { Bool = { "aws:SecureTransport" = "false" } }
-      resources = [output.bucket_arn, "${output.bucket_arn}/*"]
+    condition = jsonencode(jsondecode(module.image_bucket.policy_json)) == jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:*"]
+        Resource  = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1", "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }]
     })
-    error_message = "The image bucket policy must deny non-TLS requests: ${module.image_bucket.policy_json}."
+    error_message = "The image bucket policy must only deny non-TLS requests: ${module.image_bucket.policy_json}."
   }
 
   assert {
-    condition = anytrue([for s in jsondecode(module.artifacts.policy_json).Statement :
-      s.Effect == "Deny" && s.Condition.Bool["aws:SecureTransport"] == "false"
-    ])
-    error_message = "The artifacts bucket policy must deny non-TLS requests: ${module.artifacts.policy_json}."
+    condition = jsonencode(jsondecode(module.artifacts.policy_json)) == jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:*"]
+        Resource  = ["arn:aws:s3:::png2jpg-artifacts-123456789012-us-east-1", "arn:aws:s3:::png2jpg-artifacts-123456789012-us-east-1/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }]
+    })
+    error_message = "The artifacts bucket policy must only deny non-TLS requests: ${module.artifacts.policy_json}."
+  }
+
+  assert {
+    condition     = jsonencode(module.image_bucket.lifecycle_rules) == jsonencode({ "abort-incomplete-multipart-uploads" = "Enabled" })
+    error_message = "By default the image bucket aborts incomplete multipart uploads, and nothing else: ${jsonencode(module.image_bucket.lifecycle_rules)}."
+  }
+}
+
+run "image_bucket_lifecycle_rules" {
+  command = plan
+
+  variables {
+    input_expiration_days = 30
+    versioning_enabled    = true
+  }
+
+  assert {
+    condition = jsonencode(module.image_bucket.lifecycle_rules) == jsonencode({
+      "abort-incomplete-multipart-uploads" = "Enabled"
+      "expire-inputs"                      = "Enabled"
+      "expire-noncurrent-versions"         = "Enabled"
+    })
+    error_message = "Unexpected lifecycle rules ${jsonencode(module.image_bucket.lifecycle_rules)}."
+  }
+}
+
+run "image_bucket_without_lifecycle" {
+  command = plan
+
+  variables {
+    abort_incomplete_multipart_upload_days = null
+  }
+
+  assert {
+    condition     = length(module.image_bucket.lifecycle_rules) == 0
+    error_message = "With no rule to set, the image bucket must get no lifecycle configuration."
   }
 }
 
@@ -495,14 +636,16 @@ run "s3_notifications" {
     condition = jsonencode(one([for s in jsondecode(module.queue.queue_policy_json).Statement : {
       effect    = s.Effect
       action    = s.Action
+      resource  = s.Resource
       principal = s.Principal
       condition = s.Condition
       } if s.Sid == "AllowS3EventNotifications"])) == jsonencode({
       effect    = "Allow"
-      action    = "sqs:SendMessage"
+      action    = ["sqs:SendMessage"]
+      resource  = ["arn:aws:sqs:us-east-1:123456789012:png2jpg"]
       principal = { Service = "s3.amazonaws.com" }
       condition = {
-        ArnEquals    = { "aws:SourceArn" = "arn:aws:s3:::png2jpg-images-123456789012-eu-west-1" }
+        ArnEquals    = { "aws:SourceArn" = "arn:aws:s3:::png2jpg-images-123456789012-us-east-1" }
         StringEquals = { "aws:SourceAccount" = "123456789012" }
       }
     })
@@ -536,7 +679,7 @@ run "alarm_email_creates_topic" {
 
   variables {
     alarm_email   = "ops@example.com"
-    alarm_actions = ["arn:aws:sns:eu-west-1:123456789012:existing"]
+    alarm_actions = ["arn:aws:sns:us-east-1:123456789012:existing"]
   }
 
   assert {
@@ -545,7 +688,39 @@ run "alarm_email_creates_topic" {
   }
 
   assert {
-    condition     = contains(module.alarms.alarm_actions, "arn:aws:sns:eu-west-1:123456789012:existing")
+    condition     = contains(module.alarms.alarm_actions, "arn:aws:sns:us-east-1:123456789012:existing")
     error_message = "alarm_actions must be wired to the alarms."
+  }
+
+  assert {
+    condition = jsonencode(jsondecode(module.alarms.topic_policy_json)) == jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "AllowCloudWatchAlarms"
+          Effect    = "Allow"
+          Principal = { Service = "cloudwatch.amazonaws.com" }
+          Action    = ["sns:Publish"]
+          Resource  = ["arn:aws:sns:us-east-1:123456789012:png2jpg-alarms"]
+          Condition = {
+            ArnLike = {
+              "aws:SourceArn" = [
+                "arn:aws:cloudwatch:us-east-1:123456789012:alarm:png2jpg-dlq-not-empty",
+                "arn:aws:cloudwatch:us-east-1:123456789012:alarm:png2jpg-queue-oldest-message-age",
+              ]
+            }
+          }
+        },
+        {
+          Sid       = "DenyInsecureTransport"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = ["sns:Publish"]
+          Resource  = ["arn:aws:sns:us-east-1:123456789012:png2jpg-alarms"]
+          Condition = { Bool = { "aws:SecureTransport" = "false" } }
+        },
+      ]
+    })
+    error_message = "Only this stack's two alarms may publish to the topic, over TLS: ${module.alarms.topic_policy_json}."
   }
 }

@@ -1,20 +1,27 @@
 # FIFO mode: same system, FIFO queues, FIFO limits on the event source mapping, no S3 notifications.
-# Same offline provider setup as defaults.tftest.hcl.
+# Same mock provider as defaults.tftest.hcl (each test file needs its own).
 
-provider "aws" {
-  region                      = "eu-west-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-}
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/test"
+      user_id    = "AIDATESTTESTTESTTEST"
+    }
+  }
 
-override_data {
-  target = data.aws_caller_identity.current
-  values = {
-    account_id = "123456789012"
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition          = "aws"
+      dns_suffix         = "amazonaws.com"
+      reverse_dns_prefix = "com.amazonaws"
+    }
   }
 }
 
@@ -47,7 +54,7 @@ run "fifo_names_and_queues" {
   }
 
   assert {
-    condition     = output.queue_arn == "arn:aws:sqs:eu-west-1:123456789012:png2jpg.fifo"
+    condition     = output.queue_arn == "arn:aws:sqs:us-east-1:123456789012:png2jpg.fifo"
     error_message = "Unexpected queue ARN ${output.queue_arn}."
   }
 }
@@ -56,12 +63,12 @@ run "fifo_wiring_identical" {
   command = plan
 
   assert {
-    condition     = jsondecode(module.queue.redrive_policy).deadLetterTargetArn == "arn:aws:sqs:eu-west-1:123456789012:png2jpg-dlq.fifo"
+    condition     = jsondecode(module.queue.redrive_policy).deadLetterTargetArn == "arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq.fifo"
     error_message = "The FIFO queue must redrive to the FIFO DLQ: ${module.queue.redrive_policy}."
   }
 
   assert {
-    condition     = jsondecode(module.queue.redrive_allow_policy).sourceQueueArns == ["arn:aws:sqs:eu-west-1:123456789012:png2jpg.fifo"]
+    condition     = jsondecode(module.queue.redrive_allow_policy).sourceQueueArns == ["arn:aws:sqs:us-east-1:123456789012:png2jpg.fifo"]
     error_message = "The FIFO DLQ must allow redrive from the FIFO queue: ${module.queue.redrive_allow_policy}."
   }
 
@@ -86,8 +93,13 @@ run "fifo_wiring_identical" {
   }
 
   assert {
+    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == tostring(var.max_receive_count) && module.function.environment_variables.MAX_RECEIVE_COUNT == tostring(jsondecode(module.queue.redrive_policy).maxReceiveCount)
+    error_message = "In FIFO mode the function must know the redrive maxReceiveCount (MAX_RECEIVE_COUNT), or a poison message holds its group back until the group follows it into the DLQ."
+  }
+
+  assert {
     condition = contains(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if s.Sid == "ConsumeQueue"]),
-    "arn:aws:sqs:eu-west-1:123456789012:png2jpg.fifo")
+    "arn:aws:sqs:us-east-1:123456789012:png2jpg.fifo")
     error_message = "The role must be allowed to consume the FIFO queue: ${module.function.policy_json}."
   }
 }

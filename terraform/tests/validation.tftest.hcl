@@ -1,20 +1,27 @@
 # Wrong values are refused at plan time with the variable's own error message.
-# Same offline provider setup as defaults.tftest.hcl.
+# Same mock provider as defaults.tftest.hcl (each test file needs its own).
 
-provider "aws" {
-  region                      = "eu-west-1"
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
-  skip_region_validation      = true
-}
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/test"
+      user_id    = "AIDATESTTESTTESTTEST"
+    }
+  }
 
-override_data {
-  target = data.aws_caller_identity.current
-  values = {
-    account_id = "123456789012"
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition          = "aws"
+      dns_suffix         = "amazonaws.com"
+      reverse_dns_prefix = "com.amazonaws"
+    }
   }
 }
 
@@ -164,6 +171,18 @@ run "log_level_unknown_refused" {
   expect_failures = [var.log_level]
 }
 
+run "log_level_lowercase_refused" {
+  command = plan
+  variables { log_level = "info" }
+  expect_failures = [var.log_level]
+}
+
+run "system_log_level_error_refused" {
+  command = plan
+  variables { system_log_level = "ERROR" }
+  expect_failures = [var.system_log_level]
+}
+
 run "tracing_mode_unknown_refused" {
   command = plan
   variables { tracing_mode = "On" }
@@ -266,6 +285,12 @@ run "kms_key_arn_invalid_refused" {
   command = plan
   variables { kms_key_arn = "alias/my-key" }
   expect_failures = [var.kms_key_arn]
+}
+
+run "abort_incomplete_multipart_upload_zero_refused" {
+  command = plan
+  variables { abort_incomplete_multipart_upload_days = 0 }
+  expect_failures = [var.abort_incomplete_multipart_upload_days]
 }
 
 run "input_expiration_zero_refused" {

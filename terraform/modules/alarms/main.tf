@@ -1,6 +1,43 @@
 locals {
   create_topic = var.alarm_email != null
   actions      = concat(aws_sns_topic.this[*].arn, var.alarm_actions)
+
+  topic_name           = "${var.name}-alarms"
+  dlq_alarm_name       = "${var.name}-dlq-not-empty"
+  queue_age_alarm_name = "${var.name}-queue-oldest-message-age"
+
+  # Built from the names so the topic policy is known at plan time.
+  topic_arn        = "arn:${var.partition}:sns:${var.region}:${var.account_id}:${local.topic_name}"
+  alarm_arn_prefix = "arn:${var.partition}:cloudwatch:${var.region}:${var.account_id}:alarm:"
+
+  topic_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AllowCloudWatchAlarms"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["sns:Publish"]
+        Resource  = [local.topic_arn]
+        Condition = {
+          ArnLike = {
+            "aws:SourceArn" = [
+              "${local.alarm_arn_prefix}${local.dlq_alarm_name}",
+              "${local.alarm_arn_prefix}${local.queue_age_alarm_name}",
+            ]
+          }
+        }
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["sns:Publish"]
+        Resource  = [local.topic_arn]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
 }
 
 ################################################################################
@@ -13,59 +50,16 @@ locals {
 resource "aws_sns_topic" "this" {
   count = local.create_topic ? 1 : 0
 
-  name              = "${var.name}-alarms"
+  name              = local.topic_name
   kms_master_key_id = var.topic_kms_key_id
   tags              = var.tags
-}
-
-data "aws_iam_policy_document" "topic" {
-  count = local.create_topic ? 1 : 0
-
-  statement {
-    sid       = "AllowCloudWatchAlarms"
-    effect    = "Allow"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this[0].arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values = [
-        aws_cloudwatch_metric_alarm.dlq_not_empty.arn,
-        aws_cloudwatch_metric_alarm.queue_age.arn,
-      ]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this[0].arn]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
 }
 
 resource "aws_sns_topic_policy" "this" {
   count = local.create_topic ? 1 : 0
 
   arn    = aws_sns_topic.this[0].arn
-  policy = data.aws_iam_policy_document.topic[0].json
+  policy = local.topic_policy
 }
 
 resource "aws_sns_topic_subscription" "email" {
@@ -81,7 +75,7 @@ resource "aws_sns_topic_subscription" "email" {
 ################################################################################
 
 resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
-  alarm_name        = "${var.name}-dlq-not-empty"
+  alarm_name        = local.dlq_alarm_name
   alarm_description = "Messages in ${var.dlq_name}: images that failed ${var.name} repeatedly. Read the function's logs for why, fix, then redrive."
 
   namespace   = "AWS/SQS"
@@ -102,7 +96,7 @@ resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "queue_age" {
-  alarm_name        = "${var.name}-queue-oldest-message-age"
+  alarm_name        = local.queue_age_alarm_name
   alarm_description = "The oldest message in ${var.queue_name} is older than ${var.queue_age_threshold_seconds} s: ${var.name} is not keeping up or not consuming."
 
   namespace   = "AWS/SQS"

@@ -17,3 +17,8 @@ output "alarm_actions" {
   description = "Actions notified by both alarms."
   value       = local.actions
 }
+
+output "topic_policy_json" {
+  description = "Access policy of the SNS topic created for alarm_email (JSON), or null when none was created."
+  value       = local.create_topic ? local.topic_policy : null
+}

@@ -3,6 +3,21 @@ variable "name" {
   type        = string
 }
 
+variable "account_id" {
+  description = "AWS account ID (12 digits), used to build the topic and alarm ARNs in the topic policy."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS region, used to build the topic and alarm ARNs in the topic policy."
+  type        = string
+}
+
+variable "partition" {
+  description = "AWS partition (\"aws\", \"aws-cn\", \"aws-us-gov\"), used to build ARNs."
+  type        = string
+}
+
 variable "queue_name" {
   description = "Name of the source queue watched for old messages."
   type        = string

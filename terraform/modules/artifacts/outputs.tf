@@ -20,7 +20,7 @@ output "object_version" {
 
 output "policy_json" {
   description = "The bucket policy (JSON)."
-  value       = data.aws_iam_policy_document.this.json
+  value       = local.policy
 }
 
 output "public_access_block" {

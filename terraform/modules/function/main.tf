@@ -19,103 +19,90 @@ resource "aws_cloudwatch_log_group" "this" {
 # IAM role
 ################################################################################
 
-data "aws_iam_policy_document" "assume_role" {
-  statement {
-    sid     = "LambdaAssumeRole"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
+# Policies are built with jsonencode() rather than aws_iam_policy_document: the JSON is then known at plan
+# time (it shows in full in the plan) and `terraform test` can check it under a mock provider.
+locals {
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "LambdaAssumeRole"
+        Effect    = "Allow"
+        Principal = { Service = "lambda.amazonaws.com" }
+        Action    = ["sts:AssumeRole"]
+      },
+    ]
+  })
 
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
+  policy_statements = concat(
+    [
+      {
+        Sid      = "ReadInputs"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = ["${var.bucket_arn}/${var.input_prefix}*"]
+      },
+      {
+        Sid      = "WriteOutputs"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject"]
+        Resource = ["${var.bucket_arn}/${var.output_prefix}*"]
+      },
+      {
+        Sid    = "ConsumeQueue"
+        Effect = "Allow"
+        Action = [
+          "sqs:ChangeMessageVisibility",
+          "sqs:DeleteMessage",
+          "sqs:GetQueueAttributes",
+          "sqs:ReceiveMessage",
+        ]
+        Resource = [var.queue_arn]
+      },
+      {
+        Sid      = "WriteLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["${local.log_group_arn}:*"]
+      },
+    ],
+    var.kms_key_arn == null ? [] : [
+      {
+        Sid       = "UseBucketKey"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = [var.kms_key_arn]
+        Condition = { StringEquals = { "kms:ViaService" = "s3.${var.region}.${var.dns_suffix}" } }
+      },
+    ],
+    # X-Ray has no resource-level permissions: "*" is the only possible resource here.
+    var.tracing_mode != "Active" ? [] : [
+      {
+        Sid      = "WriteTraces"
+        Effect   = "Allow"
+        Action   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+        Resource = ["*"]
+      },
+    ],
+  )
+
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = local.policy_statements
+  })
 }
 
 resource "aws_iam_role" "this" {
   name               = "${var.name}-function"
   description        = "Execution role of the ${var.name} function"
-  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+  assume_role_policy = local.assume_role_policy
   tags               = var.tags
-}
-
-data "aws_iam_policy_document" "this" {
-  statement {
-    sid       = "ReadInputs"
-    effect    = "Allow"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.bucket_arn}/${var.input_prefix}*"]
-  }
-
-  statement {
-    sid       = "WriteOutputs"
-    effect    = "Allow"
-    actions   = ["s3:PutObject"]
-    resources = ["${var.bucket_arn}/${var.output_prefix}*"]
-  }
-
-  statement {
-    sid    = "ConsumeQueue"
-    effect = "Allow"
-    actions = [
-      "sqs:ChangeMessageVisibility",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:ReceiveMessage",
-    ]
-    resources = [var.queue_arn]
-  }
-
-  statement {
-    sid    = "WriteLogs"
-    effect = "Allow"
-    actions = [
-      "logs:CreateLogStream",
-      "logs:PutLogEvents",
-    ]
-    resources = ["${local.log_group_arn}:*"]
-  }
-
-  dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
-
-    content {
-      sid    = "UseBucketKey"
-      effect = "Allow"
-      actions = [
-        "kms:Decrypt",
-        "kms:GenerateDataKey",
-      ]
-      resources = [statement.value]
-
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["s3.${var.region}.amazonaws.com"]
-      }
-    }
-  }
-
-  # X-Ray has no resource-level permissions: "*" is the only possible resource here.
-  dynamic "statement" {
-    for_each = var.tracing_mode == "Active" ? [1] : []
-
-    content {
-      sid    = "WriteTraces"
-      effect = "Allow"
-      actions = [
-        "xray:PutTelemetryRecords",
-        "xray:PutTraceSegments",
-      ]
-      resources = ["*"]
-    }
-  }
 }
 
 resource "aws_iam_role_policy" "this" {
   name   = "${var.name}-function"
   role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
+  policy = local.policy
 }
 
 ################################################################################
@@ -151,7 +138,7 @@ resource "aws_lambda_function" "this" {
     log_format            = "JSON"
     log_group             = aws_cloudwatch_log_group.this.name
     application_log_level = var.application_log_level
-    system_log_level      = "WARN"
+    system_log_level      = var.system_log_level
   }
 
   tracing_config {

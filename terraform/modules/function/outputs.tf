@@ -20,7 +20,12 @@ output "role_arn" {
 
 output "policy_json" {
   description = "The execution role's inline policy (JSON)."
-  value       = data.aws_iam_policy_document.this.json
+  value       = local.policy
+}
+
+output "assume_role_policy_json" {
+  description = "The execution role's trust policy (JSON)."
+  value       = local.assume_role_policy
 }
 
 output "log_group_name" {
@@ -46,13 +51,15 @@ output "environment_variables" {
 output "configuration" {
   description = "Runtime settings of the function."
   value = {
-    handler       = aws_lambda_function.this.handler
-    runtime       = aws_lambda_function.this.runtime
-    architectures = aws_lambda_function.this.architectures
-    memory_size   = aws_lambda_function.this.memory_size
-    timeout       = aws_lambda_function.this.timeout
-    log_format    = one(aws_lambda_function.this.logging_config).log_format
-    log_group     = one(aws_lambda_function.this.logging_config).log_group
+    handler               = aws_lambda_function.this.handler
+    runtime               = aws_lambda_function.this.runtime
+    architectures         = aws_lambda_function.this.architectures
+    memory_size           = aws_lambda_function.this.memory_size
+    timeout               = aws_lambda_function.this.timeout
+    log_format            = one(aws_lambda_function.this.logging_config).log_format
+    log_group             = one(aws_lambda_function.this.logging_config).log_group
+    application_log_level = one(aws_lambda_function.this.logging_config).application_log_level
+    system_log_level      = one(aws_lambda_function.this.logging_config).system_log_level
   }
 }
 

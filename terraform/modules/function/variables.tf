@@ -22,6 +22,12 @@ variable "partition" {
   type        = string
 }
 
+variable "dns_suffix" {
+  description = "DNS suffix of the partition's service endpoints (\"amazonaws.com\", \"amazonaws.com.cn\"), used in the kms:ViaService condition."
+  type        = string
+  default     = "amazonaws.com"
+}
+
 variable "tags" {
   description = "Tags added to every resource (on top of the provider's default_tags)."
   type        = map(string)
@@ -106,9 +112,15 @@ variable "log_retention_days" {
 }
 
 variable "application_log_level" {
-  description = "Lowest level of application log records sent to CloudWatch (JSON log format): TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  description = "Lowest level of the function's own JSON log records (their \"level\" field) that Lambda sends to CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
   type        = string
   default     = "INFO"
+}
+
+variable "system_log_level" {
+  description = "Lowest level of the Lambda platform's own log records (START, END, REPORT, ...) sent to CloudWatch: DEBUG, INFO or WARN."
+  type        = string
+  default     = "WARN"
 }
 
 ################################################################################

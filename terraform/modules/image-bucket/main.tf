@@ -59,17 +59,28 @@ resource "aws_s3_bucket_versioning" "this" {
 # Lifecycle
 ################################################################################
 
+locals {
+  # Without any rule there is no lifecycle configuration at all (S3 refuses an empty one).
+  lifecycle_enabled = var.abort_incomplete_multipart_upload_days != null || var.input_expiration_days != null || var.versioning_enabled
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  count = local.lifecycle_enabled ? 1 : 0
+
   bucket = aws_s3_bucket.this.id
 
-  rule {
-    id     = "abort-incomplete-multipart-uploads"
-    status = "Enabled"
+  dynamic "rule" {
+    for_each = var.abort_incomplete_multipart_upload_days == null ? [] : [var.abort_incomplete_multipart_upload_days]
 
-    filter {}
+    content {
+      id     = "abort-incomplete-multipart-uploads"
+      status = "Enabled"
 
-    abort_incomplete_multipart_upload {
-      days_after_initiation = var.abort_incomplete_multipart_upload_days
+      filter {}
+
+      abort_incomplete_multipart_upload {
+        days_after_initiation = rule.value
+      }
     }
   }
 
@@ -113,32 +124,25 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 # Bucket policy: TLS only
 ################################################################################
 
-data "aws_iam_policy_document" "this" {
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      local.bucket_arn,
-      "${local.bucket_arn}/*",
+locals {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:*"]
+        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
     ]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+  })
 }
 
 resource "aws_s3_bucket_policy" "this" {
   bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.this.json
+  policy = local.policy
 
   # S3 rejects a policy put while the public access block is being changed.
   depends_on = [aws_s3_bucket_public_access_block.this]

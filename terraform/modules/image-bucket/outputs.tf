@@ -10,7 +10,7 @@ output "arn" {
 
 output "policy_json" {
   description = "The bucket policy (JSON)."
-  value       = data.aws_iam_policy_document.this.json
+  value       = local.policy
 }
 
 output "public_access_block" {
@@ -31,4 +31,9 @@ output "sse_algorithm" {
 output "object_ownership" {
   description = "Object ownership setting of the bucket."
   value       = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership
+}
+
+output "lifecycle_rules" {
+  description = "IDs and status of the bucket's lifecycle rules (empty when the bucket has no lifecycle configuration)."
+  value       = { for r in flatten(aws_s3_bucket_lifecycle_configuration.this[*].rule) : r.id => r.status }
 }

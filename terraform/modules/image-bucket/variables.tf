@@ -38,7 +38,7 @@ variable "input_expiration_days" {
 }
 
 variable "abort_incomplete_multipart_upload_days" {
-  description = "Days after which incomplete multipart uploads are aborted (and their parts deleted)."
+  description = "Days after which incomplete multipart uploads are aborted (and their parts deleted). Null = no such rule; with no input expiry and no versioning either, the bucket gets no lifecycle configuration."
   type        = number
   default     = 7
 }

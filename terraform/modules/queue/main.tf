@@ -67,80 +67,58 @@ resource "aws_sqs_queue" "this" {
 # Queue policies: TLS only, and S3 event notifications when enabled
 ################################################################################
 
-data "aws_iam_policy_document" "this" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [local.queue_arn]
+# Built with jsonencode() rather than aws_iam_policy_document: known at plan time, testable under a mock provider.
+locals {
+  queue_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [
+        {
+          Sid       = "DenyInsecureTransport"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = ["sqs:*"]
+          Resource  = [local.queue_arn]
+          Condition = { Bool = { "aws:SecureTransport" = "false" } }
+        },
+      ],
+      var.s3_source_bucket_arn == null ? [] : [
+        {
+          Sid       = "AllowS3EventNotifications"
+          Effect    = "Allow"
+          Principal = { Service = "s3.amazonaws.com" }
+          Action    = ["sqs:SendMessage"]
+          Resource  = [local.queue_arn]
+          Condition = {
+            ArnEquals    = { "aws:SourceArn" = var.s3_source_bucket_arn }
+            StringEquals = { "aws:SourceAccount" = var.account_id }
+          }
+        },
+      ],
+    )
+  })
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = var.s3_source_bucket_arn == null ? [] : [var.s3_source_bucket_arn]
-
-    content {
-      sid       = "AllowS3EventNotifications"
-      effect    = "Allow"
-      actions   = ["sqs:SendMessage"]
-      resources = [local.queue_arn]
-
-      principals {
-        type        = "Service"
-        identifiers = ["s3.amazonaws.com"]
-      }
-
-      condition {
-        test     = "ArnEquals"
-        variable = "aws:SourceArn"
-        values   = [statement.value]
-      }
-
-      condition {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [var.account_id]
-      }
-    }
-  }
+  dlq_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["sqs:*"]
+        Resource  = [local.dlq_arn]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
 }
 
 resource "aws_sqs_queue_policy" "this" {
   queue_url = aws_sqs_queue.this.id
-  policy    = data.aws_iam_policy_document.this.json
-}
-
-data "aws_iam_policy_document" "dlq" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [local.dlq_arn]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+  policy    = local.queue_policy
 }
 
 resource "aws_sqs_queue_policy" "dlq" {
   queue_url = aws_sqs_queue.dlq.id
-  policy    = data.aws_iam_policy_document.dlq.json
+  policy    = local.dlq_policy
 }

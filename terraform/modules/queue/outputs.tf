@@ -30,7 +30,7 @@ output "dlq_name" {
 
 output "queue_policy_json" {
   description = "The source queue's access policy (JSON)."
-  value       = data.aws_iam_policy_document.this.json
+  value       = local.queue_policy
 }
 
 output "queue_policy_id" {
@@ -40,7 +40,7 @@ output "queue_policy_id" {
 
 output "dlq_policy_json" {
   description = "The DLQ's access policy (JSON)."
-  value       = data.aws_iam_policy_document.dlq.json
+  value       = local.dlq_policy
 }
 
 output "visibility_timeout_seconds" {
