@@ -8,10 +8,15 @@ locals {
   queue_arn  = "${local.arn_prefix}:${aws_sqs_queue.this.name}"
   dlq_arn    = "${local.arn_prefix}:${aws_sqs_queue.dlq.name}"
 
+  # The same ARNs from the configured names only, for what is set on the queues themselves (their policies,
+  # the DLQ's redrive allow policy): a queue cannot refer to its own attributes.
+  planned_queue_arn = "${local.arn_prefix}:${local.queue_name}"
+  planned_dlq_arn   = "${local.arn_prefix}:${local.dlq_name}"
+
   # The DLQ is created first, so its redrive allow policy names the source queue by its future ARN.
   redrive_allow_policy = jsonencode({
     redrivePermission = "byQueue"
-    sourceQueueArns   = ["${local.arn_prefix}:${local.queue_name}"]
+    sourceQueueArns   = [local.planned_queue_arn]
   })
 
   # SQS's maximum: a message that reached the DLQ near the end of the source queue's retention still gets
@@ -35,6 +40,10 @@ resource "aws_sqs_queue" "dlq" {
   # aws_sqs_queue_redrive_allow_policy: destroying that resource clears the attribute and waits for it to read
   # back empty, which never happens on LocalStack 4.9 (the e2e target), so destroy hangs.
   redrive_allow_policy = local.redrive_allow_policy
+
+  # Set on the queue rather than with aws_sqs_queue_policy: that resource waits about 25 s on create and on
+  # destroy for the attribute to settle (LocalStack), on top of the queue's own wait.
+  policy = local.dlq_policy
 }
 
 ################################################################################
@@ -55,6 +64,8 @@ resource "aws_sqs_queue" "this" {
     maxReceiveCount     = var.max_receive_count
   })
 
+  policy = local.queue_policy
+
   lifecycle {
     precondition {
       condition     = var.message_retention_seconds < local.dlq_message_retention_seconds
@@ -68,6 +79,7 @@ resource "aws_sqs_queue" "this" {
 ################################################################################
 
 # Built with jsonencode() rather than aws_iam_policy_document: known at plan time, testable under a mock provider.
+# Set through each queue's own policy argument (above).
 locals {
   queue_policy = jsonencode({
     Version = "2012-10-17"
@@ -78,7 +90,7 @@ locals {
           Effect    = "Deny"
           Principal = "*"
           Action    = ["sqs:*"]
-          Resource  = [local.queue_arn]
+          Resource  = [local.planned_queue_arn]
           Condition = { Bool = { "aws:SecureTransport" = "false" } }
         },
       ],
@@ -88,7 +100,7 @@ locals {
           Effect    = "Allow"
           Principal = { Service = "s3.amazonaws.com" }
           Action    = ["sqs:SendMessage"]
-          Resource  = [local.queue_arn]
+          Resource  = [local.planned_queue_arn]
           Condition = {
             ArnEquals    = { "aws:SourceArn" = var.s3_source_bucket_arn }
             StringEquals = { "aws:SourceAccount" = var.account_id }
@@ -106,19 +118,9 @@ locals {
         Effect    = "Deny"
         Principal = "*"
         Action    = ["sqs:*"]
-        Resource  = [local.dlq_arn]
+        Resource  = [local.planned_dlq_arn]
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
       },
     ]
   })
-}
-
-resource "aws_sqs_queue_policy" "this" {
-  queue_url = aws_sqs_queue.this.id
-  policy    = local.queue_policy
-}
-
-resource "aws_sqs_queue_policy" "dlq" {
-  queue_url = aws_sqs_queue.dlq.id
-  policy    = local.dlq_policy
 }

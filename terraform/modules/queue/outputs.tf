@@ -33,11 +33,6 @@ output "queue_policy_json" {
   value       = local.queue_policy
 }
 
-output "queue_policy_id" {
-  description = "ID of the source queue's policy resource (depend on it before enabling S3 notifications)."
-  value       = aws_sqs_queue_policy.this.id
-}
-
 output "dlq_policy_json" {
   description = "The DLQ's access policy (JSON)."
   value       = local.dlq_policy
