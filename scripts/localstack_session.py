@@ -9,7 +9,8 @@
    tests/e2e/executor).
 2. Terraform: a copy of ``terraform/`` in ``build/e2e/terraform`` plus an override file that points
    the AWS provider at LocalStack, applied with ``tests/e2e/e2e.tfvars``.
-3. COMMAND runs with ``AWS_ENDPOINT_URL``, test credentials and ``PNG2JPG_TERRAFORM_DIR`` set.
+3. COMMAND runs with ``AWS_ENDPOINT_URL``, test credentials and (unless ``--no-terraform``)
+   ``PNG2JPG_TERRAFORM_DIR`` set.
 4. Always, also on failure or Ctrl-C: ``terraform destroy``, then LocalStack is stopped by its PID.
 """
 
@@ -88,8 +89,12 @@ def docker_available() -> bool:
     return result.returncode == 0
 
 
-def stop_process_group(pid: int) -> None:
-    """SIGTERM the process group, SIGKILL it if it has not gone within 20 s."""
+def stop_process_group(pid: int, process: subprocess.Popen | None = None) -> None:
+    """SIGTERM the process group, SIGKILL it if it has not gone within 20 s.
+
+    ``process`` is our own child: it is reaped while waiting, or its zombie would keep the
+    group alive.
+    """
     for sig, grace in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(pid, sig)
@@ -97,6 +102,8 @@ def stop_process_group(pid: int) -> None:
             return
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
+            if process is not None:
+                process.poll()
             try:
                 os.killpg(pid, 0)
             except ProcessLookupError:
@@ -164,7 +171,7 @@ def localstack() -> Iterator[str]:
         log(f"LocalStack (pid {process.pid}) healthy in {time.monotonic() - started:.1f} s")
         yield DEFAULT_ENDPOINT
     finally:
-        stop_process_group(process.pid)
+        stop_process_group(process.pid, process)
         pid_file.unlink(missing_ok=True)
         log(f"LocalStack stopped; its log is {log_path.relative_to(ROOT)}")
 
@@ -223,7 +230,6 @@ def run(command: list[str], use_terraform: bool) -> int:
             "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
-            "PNG2JPG_TERRAFORM_DIR": str(TERRAFORM_COPY),
             "LOCALSTACK_LOG": str(LOCALSTACK_DIR / "localstack.log"),
         }
         for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
@@ -231,6 +237,7 @@ def run(command: list[str], use_terraform: bool) -> int:
         if not use_terraform:
             return subprocess.run(command, env=env, check=False).returncode
         with deployment(endpoint):
+            env["PNG2JPG_TERRAFORM_DIR"] = str(TERRAFORM_COPY)
             return subprocess.run(command, env=env, check=False).returncode
 
 
