@@ -46,6 +46,14 @@ _UPRIGHT = {
 }
 
 
+def png_pixels(data: bytes) -> int:
+    """Width x height from the PNG header (IHDR), without decoding; 0 if there is no header."""
+    if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR" or len(data) < 24:
+        return 0
+    width, height = struct.unpack(">II", data[16:24])
+    return width * height
+
+
 def png_to_jpeg(
     data: bytes,
     *,

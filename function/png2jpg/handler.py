@@ -8,13 +8,15 @@ records that failed, so SQS deletes the others and redelivers these (then moves 
   (unexpected ones with a traceback, as ``transient`` since retrying is the safe default) and
   reported. An event that is not an SQS batch (no ``Records``, a record without ``messageId``)
   raises instead, so Lambda retries the whole batch.
-- Records run concurrently on up to MAX_WORKERS threads. Records of a FIFO queue (they carry a
-  ``MessageGroupId``) run one after another within their group, in batch order; once one fails,
-  the group's later records are reported as failed without being processed ("skipped"), so they
-  are redelivered in order. Other groups go on. Exception: when MAX_RECEIVE_COUNT is set and the
-  failed record's ApproximateReceiveCount has reached it, this was its last receive and SQS moves
-  it to the DLQ, so its group goes on with the later records (otherwise they, received in the
-  same batches, would reach the same count and follow it into the DLQ).
+- Records run concurrently on up to MAX_WORKERS threads; their decodes share a budget of
+  MAX_PIXELS pixels (:mod:`png2jpg.budget`), so a batch needs no more memory than one image.
+- Records of a FIFO queue (they carry a ``MessageGroupId``) run one after another within their
+  group, in batch order; once one fails, the group's later records are reported as failed
+  without being processed ("skipped"), so they are redelivered in order. Other groups go on.
+  Exception: when MAX_RECEIVE_COUNT is set and the failed record's ApproximateReceiveCount has
+  reached it, this was its last receive and SQS moves it to the DLQ, so its group goes on with
+  the later records (otherwise they, received in the same batches, would reach the same count
+  and follow it into the DLQ).
 - Each object named by a record gets one JSON log line (see :mod:`png2jpg.log`) with messageId,
   bucket, key, output_key, outcome (converted/failed/ignored/skipped), duration_ms, bytes_in,
   bytes_out, and for failures error_class and a message. A FIFO record that failed on its final
@@ -41,8 +43,9 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from PIL import Image
 
+from png2jpg.budget import PixelBudget
 from png2jpg.config import Config, load_config
-from png2jpg.convert import png_to_jpeg
+from png2jpg.convert import png_pixels, png_to_jpeg
 from png2jpg.errors import BadMessageError, PermanentError, Png2JpgError, TransientError
 from png2jpg.log import log_json
 from png2jpg.message import S3Location, output_key, parse_body
@@ -64,10 +67,11 @@ _TRANSIENT_CODES = frozenset(
 
 @dataclass(frozen=True)
 class Runtime:
-    """What one container builds once: the configuration and the S3 client."""
+    """What one container builds once: the configuration, the S3 client, the pixel budget."""
 
     config: Config
     s3: Any
+    pixels: PixelBudget
 
 
 @functools.cache
@@ -108,7 +112,7 @@ def get_runtime() -> Runtime:
             "max_receive_count": config.max_receive_count,
         },
     )
-    return Runtime(config, s3)
+    return Runtime(config, s3, PixelBudget(config.max_pixels))
 
 
 def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, list[dict[str, str]]]:
@@ -277,12 +281,13 @@ def _convert(location: S3Location, runtime: Runtime, fields: dict[str, object]) 
     etag = response["ETag"].strip('"')
 
     try:
-        jpeg = png_to_jpeg(
-            data,
-            quality=config.jpeg_quality,
-            max_pixels=config.max_pixels,
-            matte=config.matte_color,
-        )
+        with runtime.pixels.reserve(png_pixels(data)):
+            jpeg = png_to_jpeg(
+                data,
+                quality=config.jpeg_quality,
+                max_pixels=config.max_pixels,
+                matte=config.matte_color,
+            )
     except PermanentError as exc:
         raise PermanentError(f"{where}: {exc}") from exc
     del data

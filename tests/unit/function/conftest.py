@@ -90,6 +90,8 @@ def function_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in FUNCTION_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ALLOWED_BUCKETS", BUCKET)
+    # get_runtime sets Pillow's process-wide bomb limit from MAX_PIXELS: restore it afterwards.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)
     get_runtime.cache_clear()
     yield
     get_runtime.cache_clear()
