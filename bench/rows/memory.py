@@ -73,10 +73,12 @@ def run(context: Context) -> list[Row]:
     working = statistics.median(ours) - statistics.median(bare)
     decoded = width * height * 4
     ratio, target, met = at_most(working / decoded, TARGET)
-    per_image = working / decoded * 4 * DEFAULT_MAX_PIXELS + DEFAULT_MAX_INPUT_BYTES
+    converting = working / decoded * 4 * DEFAULT_MAX_PIXELS
     base = statistics.median(runtime)
-    one = (base + per_image) / MIB
-    batch = (base + DEFAULT_MAX_WORKERS * per_image) / MIB
+    one = (base + converting + DEFAULT_MAX_INPUT_BYTES) / MIB
+    # The handler's pixel budget keeps a batch's decoded pixels at MAX_PIXELS, but every
+    # worker thread may hold a downloaded input of up to MAX_INPUT_BYTES.
+    batch = (base + converting + DEFAULT_MAX_WORKERS * DEFAULT_MAX_INPUT_BYTES) / MIB
     return [
         Row(
             "4",
@@ -89,8 +91,8 @@ def run(context: Context) -> list[Row]:
             note=f"for MAX_PIXELS = {DEFAULT_MAX_PIXELS / 1e6:g} MP: {working / decoded:.2f} x 4 B "
             f"x MAX_PIXELS + MAX_INPUT_BYTES ({DEFAULT_MAX_INPUT_BYTES / MIB:.0f} MiB) + runtime "
             f"({base / MIB:.0f} MiB) = {one:.0f} MiB for one image at a time: Lambda memory "
-            f">= {lambda_size(one)} MB; {DEFAULT_MAX_WORKERS} such images at once "
-            f"(MAX_WORKERS = {DEFAULT_MAX_WORKERS}) need {batch:.0f} MiB: "
-            f"{lambda_size(batch)} MB",
+            f">= {lambda_size(one)} MB; a batch (pixel budget of MAX_PIXELS, "
+            f"{DEFAULT_MAX_WORKERS} inputs held by MAX_WORKERS threads) needs at most "
+            f"{batch:.0f} MiB: {lambda_size(batch)} MB",
         )
     ]
