@@ -23,7 +23,7 @@ SAMPLES = {
     "grey-16bit.png": "pngsuite/basn0g16.png",
     "colour-16bit.png": "pngsuite/basn2c16.png",
     "palette.png": "pngsuite/basn3p08.png",
-    "palette-transparent.png": "pngsuite/tbbn3p08.png",
+    "palette-transparent.png": "pngsuite/ftbbn3p08.png",
     "grey-alpha.png": "pngsuite/basn4a08.png",
     "rgba.png": "pngsuite/basn6a08.png",
     "interlaced.png": "pngsuite/ibasn6a08.png",

@@ -39,8 +39,8 @@ HAPPY_PATH_IMAGES = [
     "pngsuite/ibasn0g16.png",  # interlaced 16-bit grey
     "pngsuite/ibasn3p08.png",  # interlaced palette
     "pngsuite/ibasn6a08.png",  # interlaced RGBA
-    "pngsuite/tbbn3p08.png",  # palette with tRNS
-    "pngsuite/tp1n3p08.png",  # palette with transparent entries
+    "pngsuite/ftbbn3p08.png",  # palette with tRNS
+    "pngsuite/ftp1n3p08.png",  # palette with transparent entries
     "testpngs/gray-16-tRNS.png",
     "testpngs/palette-8-sRGB-tRNS.png",
     "testpngs/rgb-alpha-16-linear.png",
