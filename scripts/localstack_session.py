@@ -37,6 +37,7 @@ PORT = int(os.environ.get("LOCALSTACK_PORT", "4566"))
 SESSION_DIR = BUILD / ("e2e" if PORT == 4566 else f"e2e-{PORT}")
 LOCALSTACK_DIR = SESSION_DIR / "localstack"
 TERRAFORM_COPY = SESSION_DIR / "terraform"
+TERRAFORM_LOG = SESSION_DIR / "terraform.log"
 TFVARS = ROOT / "tests" / "e2e" / "e2e.tfvars"
 ZIP = BUILD / "function.zip"
 DEFAULT_ENDPOINT = f"http://127.0.0.1:{PORT}"
@@ -177,11 +178,16 @@ def localstack() -> Iterator[str]:
 
 
 def terraform(*args: str) -> None:
-    """Run terraform in the copied root; raise with its exit status on failure."""
-    color = [] if sys.stdout.isatty() else ["-no-color"]
-    command = ["terraform", f"-chdir={TERRAFORM_COPY}", *args, *color]
-    if subprocess.run(command, check=False).returncode != 0:
-        raise SessionError(f"{' '.join(command)} failed")
+    """Run terraform in the copied root, its output in a log file; on failure show its end."""
+    command = ["terraform", f"-chdir={TERRAFORM_COPY}", *args, "-no-color"]
+    with TERRAFORM_LOG.open("a") as log_file:
+        log_file.write(f"$ {' '.join(command)}\n")
+        log_file.flush()
+        result = subprocess.run(command, check=False, stdout=log_file, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        tail = TERRAFORM_LOG.read_text().splitlines()[-40:]
+        print("\n".join(tail), file=sys.stderr)
+        raise SessionError(f"terraform {args[0]} failed; whole log: {TERRAFORM_LOG}")
 
 
 def copy_root(endpoint: str) -> None:
@@ -204,6 +210,8 @@ def copy_root(endpoint: str) -> None:
 def deployment(endpoint: str) -> Iterator[None]:
     """Apply the root to LocalStack; destroy it afterwards."""
     copy_root(endpoint)
+    TERRAFORM_LOG.write_text("")
+    log(f"terraform init + apply of terraform/ on LocalStack (log: {TERRAFORM_LOG})")
     plugin_dir = os.environ.get("TF_PLUGIN_DIR")
     terraform("init", "-input=false", *([f"-plugin-dir={plugin_dir}"] if plugin_dir else []))
     variables = [f"-var-file={TFVARS}", f"-var=function_zip_path={ZIP}"]
@@ -214,7 +222,9 @@ def deployment(endpoint: str) -> Iterator[None]:
         yield
     finally:
         try:
+            started = time.monotonic()
             terraform("destroy", "-input=false", "-auto-approve", *variables)
+            log(f"terraform destroy took {time.monotonic() - started:.0f} s")
         except SessionError as error:
             log(f"{error} (LocalStack is stopped next, which discards its resources anyway)")
 

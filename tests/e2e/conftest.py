@@ -87,7 +87,8 @@ def fifo_deployment(deployment: Deployment) -> Iterator[Deployment]:
     ]
     base = ["terraform", f"-chdir={deployment.terraform_dir}"]
     apply = [*base, "apply", "-input=false", "-auto-approve", f"-state={state}", *variables]
-    subprocess.run(apply, check=True, capture_output=True, text=True)
+    result = subprocess.run(apply, check=False, capture_output=True, text=True)
+    assert result.returncode == 0, f"FIFO apply failed:\n{result.stdout[-3000:]}{result.stderr}"
     try:
         yield Deployment(
             terraform_outputs(deployment.terraform_dir, state), deployment.terraform_dir, state
