@@ -1,11 +1,11 @@
 output "bucket_name" {
   description = "Name of the artifacts bucket."
-  value       = aws_s3_bucket.this.bucket
+  value       = module.bucket.name
 }
 
 output "bucket_arn" {
   description = "ARN of the artifacts bucket."
-  value       = local.bucket_arn
+  value       = module.bucket.arn
 }
 
 output "object_key" {
@@ -20,15 +20,10 @@ output "object_version" {
 
 output "policy_json" {
   description = "The bucket policy (JSON)."
-  value       = local.policy
+  value       = module.bucket.policy_json
 }
 
 output "public_access_block" {
   description = "The bucket's public access block settings (all four are true)."
-  value = {
-    block_public_acls       = aws_s3_bucket_public_access_block.this.block_public_acls
-    block_public_policy     = aws_s3_bucket_public_access_block.this.block_public_policy
-    ignore_public_acls      = aws_s3_bucket_public_access_block.this.ignore_public_acls
-    restrict_public_buckets = aws_s3_bucket_public_access_block.this.restrict_public_buckets
-  }
+  value       = module.bucket.public_access_block
 }

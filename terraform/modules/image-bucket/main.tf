@@ -1,58 +1,16 @@
-locals {
-  # Built from the configured name rather than read back from the resource, so it is known at plan time
-  # (the IAM and queue policies that use it show up in full in the plan and in `terraform test`).
-  bucket_arn = "arn:${var.partition}:s3:::${aws_s3_bucket.this.bucket}"
-}
-
 ################################################################################
 # Bucket
 ################################################################################
 
-resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_18:Access logging needs a second log bucket; CloudTrail data events cover auditing where required.
-  #checkov:skip=CKV_AWS_144:Inputs and outputs are reproducible; cross-region replication is left to the user.
-  bucket        = var.bucket_name
-  force_destroy = var.force_destroy
-  tags          = var.tags
-}
+module "bucket" {
+  source = "../private-bucket"
 
-resource "aws_s3_bucket_ownership_controls" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  bucket = aws_s3_bucket.this.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
-      kms_master_key_id = var.kms_key_arn
-    }
-    bucket_key_enabled = var.kms_key_arn != null
-  }
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  count = var.versioning_enabled ? 1 : 0
-
-  bucket = aws_s3_bucket.this.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
+  name               = var.bucket_name
+  partition          = var.partition
+  force_destroy      = var.force_destroy
+  kms_key_arn        = var.kms_key_arn
+  versioning_enabled = var.versioning_enabled
+  tags               = var.tags
 }
 
 ################################################################################
@@ -67,7 +25,7 @@ locals {
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
   count = local.lifecycle_enabled ? 1 : 0
 
-  bucket = aws_s3_bucket.this.id
+  bucket = module.bucket.id
 
   dynamic "rule" {
     for_each = var.abort_incomplete_multipart_upload_days == null ? [] : [var.abort_incomplete_multipart_upload_days]
@@ -117,33 +75,40 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
-  depends_on = [aws_s3_bucket_versioning.this]
+  # After the bucket's versioning.
+  depends_on = [module.bucket]
 }
 
 ################################################################################
-# Bucket policy: TLS only
+# Moved into module.bucket (keeps deployments made before private-bucket existed)
 ################################################################################
 
-locals {
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = ["s3:*"]
-        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
+moved {
+  from = aws_s3_bucket.this
+  to   = module.bucket.aws_s3_bucket.this
 }
 
-resource "aws_s3_bucket_policy" "this" {
-  bucket = aws_s3_bucket.this.id
-  policy = local.policy
+moved {
+  from = aws_s3_bucket_ownership_controls.this
+  to   = module.bucket.aws_s3_bucket_ownership_controls.this
+}
 
-  # S3 rejects a policy put while the public access block is being changed.
-  depends_on = [aws_s3_bucket_public_access_block.this]
+moved {
+  from = aws_s3_bucket_public_access_block.this
+  to   = module.bucket.aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.this
+  to   = module.bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.this
+  to   = module.bucket.aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.this
+  to   = module.bucket.aws_s3_bucket_policy.this
 }

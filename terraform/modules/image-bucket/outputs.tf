@@ -1,36 +1,31 @@
 output "name" {
   description = "Name of the bucket."
-  value       = aws_s3_bucket.this.bucket
+  value       = module.bucket.name
 }
 
 output "arn" {
   description = "ARN of the bucket."
-  value       = local.bucket_arn
+  value       = module.bucket.arn
 }
 
 output "policy_json" {
   description = "The bucket policy (JSON)."
-  value       = local.policy
+  value       = module.bucket.policy_json
 }
 
 output "public_access_block" {
   description = "The bucket's public access block settings (all four are true)."
-  value = {
-    block_public_acls       = aws_s3_bucket_public_access_block.this.block_public_acls
-    block_public_policy     = aws_s3_bucket_public_access_block.this.block_public_policy
-    ignore_public_acls      = aws_s3_bucket_public_access_block.this.ignore_public_acls
-    restrict_public_buckets = aws_s3_bucket_public_access_block.this.restrict_public_buckets
-  }
+  value       = module.bucket.public_access_block
 }
 
 output "sse_algorithm" {
   description = "Default server-side encryption of the bucket: AES256 (SSE-S3) or aws:kms."
-  value       = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm
+  value       = module.bucket.sse_algorithm
 }
 
 output "object_ownership" {
   description = "Object ownership setting of the bucket."
-  value       = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership
+  value       = module.bucket.object_ownership
 }
 
 output "lifecycle_rules" {
