@@ -51,37 +51,3 @@ resource "aws_s3_object" "package" {
   # The object needs versioning on to get a version_id the function can pin.
   depends_on = [module.bucket]
 }
-
-################################################################################
-# Moved into module.bucket (keeps deployments made before private-bucket existed)
-################################################################################
-
-moved {
-  from = aws_s3_bucket.this
-  to   = module.bucket.aws_s3_bucket.this
-}
-
-moved {
-  from = aws_s3_bucket_ownership_controls.this
-  to   = module.bucket.aws_s3_bucket_ownership_controls.this
-}
-
-moved {
-  from = aws_s3_bucket_public_access_block.this
-  to   = module.bucket.aws_s3_bucket_public_access_block.this
-}
-
-moved {
-  from = aws_s3_bucket_server_side_encryption_configuration.this
-  to   = module.bucket.aws_s3_bucket_server_side_encryption_configuration.this
-}
-
-moved {
-  from = aws_s3_bucket_versioning.this
-  to   = module.bucket.aws_s3_bucket_versioning.this[0]
-}
-
-moved {
-  from = aws_s3_bucket_policy.this
-  to   = module.bucket.aws_s3_bucket_policy.this
-}
