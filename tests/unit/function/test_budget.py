@@ -78,37 +78,37 @@ def test_reservations_never_exceed_the_limit() -> None:
     assert not everything.is_alive(), "the budget was not given back"
 
 
-def test_large_images_of_a_batch_are_decoded_one_at_a_time(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Four images of 60 % of MAX_PIXELS each: never two decodes at once, all converted."""
+def convert_four(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], name: str
+) -> Concurrency:
+    """One batch of four ``size`` RGBA PNGs with MAX_PIXELS = 10000 and four workers; all must
+    convert. Returns the spy that watched the conversions."""
     monkeypatch.setenv("MAX_PIXELS", "10000")
     monkeypatch.setenv("MAX_WORKERS", "4")
     spy = Concurrency(png2jpg.handler.png_to_jpeg)
     monkeypatch.setattr(png2jpg.handler, "png_to_jpeg", spy)
     records = []
     for index in range(4):
-        aws.put(f"pngfiles/big-{index}.png", png_bytes(Image.new("RGBA", (100, 60))))
-        records.append(aws.record({"bucket": "images", "key": f"pngfiles/big-{index}.png"}))
+        aws.put(f"pngfiles/{name}-{index}.png", png_bytes(Image.new("RGBA", size)))
+        records.append(aws.record({"bucket": "images", "key": f"pngfiles/{name}-{index}.png"}))
 
     assert aws.invoke(*records) == []
+    assert all(aws.exists(f"jpgfiles/{name}-{index}.jpg") for index in range(4))
+    return spy
+
+
+def test_large_images_of_a_batch_are_decoded_one_at_a_time(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four images of 60 % of MAX_PIXELS each: never two decodes at once, all converted."""
+    spy = convert_four(aws, monkeypatch, (100, 60), "big")
     assert spy.most_calls == 1
-    assert all(aws.exists(f"jpgfiles/big-{index}.jpg") for index in range(4))
 
 
 def test_small_images_of_a_batch_still_run_side_by_side(
     aws: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Four images of 20 % of MAX_PIXELS each fit the budget together."""
-    monkeypatch.setenv("MAX_PIXELS", "10000")
-    monkeypatch.setenv("MAX_WORKERS", "4")
-    spy = Concurrency(png2jpg.handler.png_to_jpeg)
-    monkeypatch.setattr(png2jpg.handler, "png_to_jpeg", spy)
-    records = []
-    for index in range(4):
-        aws.put(f"pngfiles/small-{index}.png", png_bytes(Image.new("RGBA", (50, 40))))
-        records.append(aws.record({"bucket": "images", "key": f"pngfiles/small-{index}.png"}))
-
-    assert aws.invoke(*records) == []
+    spy = convert_four(aws, monkeypatch, (50, 40), "small")
     assert spy.most_calls >= 2
     assert spy.most_pixels <= 10_000
