@@ -19,6 +19,10 @@ endif
 endif
 # Scenario sizes for the LocalStack run; raise E2E_LOAD for a heavier load test.
 E2E_LOAD ?= 200
+# What make e2e-aws runs (tests marked localstack_only are always left out).
+E2E_AWS_TESTS ?= tests/e2e
+# The deployed Terraform root that redrive reads (the e2e session sets it for its deployment).
+PNG2JPG_TERRAFORM_DIR ?= terraform
 QUICK ?=
 
 VENV := .venv
@@ -95,13 +99,17 @@ destroy: ## terraform destroy of the deployed root
 	terraform -chdir=terraform destroy
 
 .PHONY: redrive
-redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (reads terraform outputs; TF_DIR=… to choose)
-	$(VENV)/bin/python -m sender.redrive --terraform-dir $(or $(TF_DIR),terraform)
+redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (reads terraform outputs; PNG2JPG_TERRAFORM_DIR=… to choose)
+	$(VENV)/bin/python -m sender.redrive --terraform-dir $(PNG2JPG_TERRAFORM_DIR)
 
 ##@ LocalStack
 .PHONY: e2e
 e2e: $(ZIP) localstack-env ## End-to-end tests: LocalStack + the terraform/ root + the deployed zip
 	$(SESSION) -- $(E2E_TESTS)
+
+.PHONY: e2e-aws
+e2e-aws: $(ZIP) $(VENV)/.stamp ## Opt-in: the e2e tests in YOUR AWS account (unique names, always destroyed; costs cents)
+	$(SESSION) --aws -- $(VENV)/bin/pytest --durations=10 -m "not localstack_only" $(E2E_AWS_TESTS)
 
 .PHONY: e2e-bench-smoke
 e2e-bench-smoke: $(ZIP) localstack-env ## make e2e and make bench QUICK=1 on one LocalStack deployment (part of make test)

@@ -1,17 +1,22 @@
-"""Run a command against LocalStack provisioned by the terraform/ root, then clean up.
+"""Run a command against a deployment of the terraform/ root, then clean up.
 
-    python scripts/localstack_session.py [--no-terraform] -- COMMAND...
+    python scripts/localstack_session.py [--no-terraform | --aws] -- COMMAND...
 
-1. LocalStack: the one at ``LOCALSTACK_ENDPOINT`` if set (a CI service container, a developer's
-   Docker); otherwise LocalStack from ``.venv-localstack`` in host mode on 127.0.0.1:4566
+1. LocalStack: the one at ``LOCALSTACK_ENDPOINT`` if set (a developer's Docker, another session);
+   otherwise LocalStack from ``.venv-localstack`` in host mode on 127.0.0.1:4566
    (``LOCALSTACK_PORT`` to change), its state under ``build/e2e/localstack``. Without Docker,
    Lambda code runs in local worker processes (the ``local-subprocess`` executor in
-   tests/e2e/executor).
-2. Terraform: a copy of ``terraform/`` in ``build/e2e/terraform`` plus an override file that points
-   the AWS provider at LocalStack, applied with ``tests/e2e/e2e.tfvars``.
-3. COMMAND runs with ``AWS_ENDPOINT_URL``, test credentials and (unless ``--no-terraform``)
-   ``PNG2JPG_TERRAFORM_DIR`` set.
-4. Always, also on failure or Ctrl-C: ``terraform destroy``, then LocalStack is stopped by its PID.
+   tests/e2e/executor). With ``--aws`` there is no LocalStack (unless ``LOCALSTACK_ENDPOINT`` is
+   set: then it stands in for the account, which is how the tests exercise this mode) and the
+   caller's AWS credentials and region are used.
+2. Terraform: a copy of ``terraform/`` in ``build/e2e/terraform`` (``build/e2e-aws/terraform``),
+   plus, on LocalStack, an override file that points the AWS provider at it; applied with
+   ``tests/e2e/e2e.tfvars``. With ``--aws`` every resource name carries a unique suffix
+   (``name = png2jpg-e2e-<6 hex digits>``, or ``PNG2JPG_E2E_NAME``).
+3. COMMAND runs with the endpoint and credentials set and (unless ``--no-terraform``)
+   ``PNG2JPG_TERRAFORM_DIR`` and ``PNG2JPG_E2E_NAME``; ``PNG2JPG_E2E_TARGET`` is ``localstack``
+   or ``aws``.
+4. Always, also on failure, Ctrl-C or SIGTERM: ``terraform destroy``, then LocalStack is stopped.
 """
 
 from __future__ import annotations
@@ -26,9 +31,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -36,10 +45,10 @@ BUILD = ROOT / "build"
 PORT = int(os.environ.get("LOCALSTACK_PORT", "4566"))
 SESSION_DIR = BUILD / ("e2e" if PORT == 4566 else f"e2e-{PORT}")
 LOCALSTACK_DIR = SESSION_DIR / "localstack"
-TERRAFORM_COPY = SESSION_DIR / "terraform"
-TERRAFORM_LOG = SESSION_DIR / "terraform.log"
 TFVARS = ROOT / "tests" / "e2e" / "e2e.tfvars"
 ZIP = BUILD / "function.zip"
+# The Lambda runtime's Python (boto3 and awslambdaric as the managed runtime has them).
+RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 DEFAULT_ENDPOINT = f"http://127.0.0.1:{PORT}"
 REGION = "us-east-1"
 SERVICES = "s3,sqs,lambda,iam,sts,logs,cloudwatch,sns"
@@ -150,7 +159,7 @@ def localstack() -> Iterator[str]:
     }
     if not docker_available():
         env["LAMBDA_RUNTIME_EXECUTOR"] = "local-subprocess"
-        env["LOCAL_EXECUTOR_PYTHON"] = str(ROOT / ".venv-runtime" / "bin" / "python")
+        env["LOCAL_EXECUTOR_PYTHON"] = str(RUNTIME_PYTHON)
     log_path = LOCALSTACK_DIR / "localstack.log"
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
@@ -177,77 +186,149 @@ def localstack() -> Iterator[str]:
         log(f"LocalStack stopped; its log is {log_path.relative_to(ROOT)}")
 
 
-def terraform(*args: str) -> None:
+@dataclass(frozen=True)
+class Target:
+    """Where the root is applied: LocalStack (``endpoint``) or an AWS account, under ``name``."""
+
+    endpoint: str | None
+    aws: bool
+    name: str
+
+    @property
+    def directory(self) -> Path:
+        """The session's folder: the Terraform copy and its log."""
+        return BUILD / "e2e-aws" if self.aws else SESSION_DIR
+
+    @property
+    def terraform_dir(self) -> Path:
+        """The copy of terraform/ that is applied."""
+        return self.directory / "terraform"
+
+    @property
+    def terraform_log(self) -> Path:
+        """Where terraform's output goes."""
+        return self.directory / "terraform.log"
+
+
+def terraform_variables(name: str, **overrides: object) -> list[str]:
+    """The ``-var-file``/``-var`` arguments of an e2e deployment named ``name``.
+
+    ``overrides`` are further root variables (strings, numbers, booleans), e.g. ``fifo_queue=True``.
+    """
+    values = {"function_zip_path": ZIP, "name": name, **overrides}
+    rendered = {
+        key: str(value).lower() if isinstance(value, bool) else str(value)
+        for key, value in values.items()
+    }
+    return [f"-var-file={TFVARS}", *(f"-var={key}={value}" for key, value in rendered.items())]
+
+
+def client(service: str, **kwargs: Any) -> Any:
+    """A boto3 client for the LocalStack at ``LOCALSTACK_ENDPOINT``, made by localstack-client."""
+    from localstack_client.session import Session
+
+    host = urlsplit(os.environ["LOCALSTACK_ENDPOINT"]).netloc
+    return Session(localstack_host=host, region_name=REGION).client(service, **kwargs)
+
+
+def terraform(target: Target, *args: str) -> None:
     """Run terraform in the copied root, its output in a log file; on failure show its end."""
-    command = ["terraform", f"-chdir={TERRAFORM_COPY}", *args, "-no-color"]
-    with TERRAFORM_LOG.open("a") as log_file:
+    command = ["terraform", f"-chdir={target.terraform_dir}", *args, "-no-color"]
+    with target.terraform_log.open("a") as log_file:
         log_file.write(f"$ {' '.join(command)}\n")
         log_file.flush()
         result = subprocess.run(command, check=False, stdout=log_file, stderr=subprocess.STDOUT)
     if result.returncode != 0:
-        tail = TERRAFORM_LOG.read_text().splitlines()[-40:]
+        tail = target.terraform_log.read_text().splitlines()[-40:]
         print("\n".join(tail), file=sys.stderr)
-        raise SessionError(f"terraform {args[0]} failed; whole log: {TERRAFORM_LOG}")
+        raise SessionError(f"terraform {args[0]} failed; whole log: {target.terraform_log}")
 
 
-def copy_root(endpoint: str) -> None:
-    """Copy terraform/ (without local state or tfvars) and add the LocalStack override."""
-    if TERRAFORM_COPY.exists():  # keep only the provider cache: state belongs to this session
-        for path in TERRAFORM_COPY.iterdir():
+def copy_root(target: Target) -> None:
+    """Copy terraform/ (without local state or tfvars); on LocalStack add the provider override."""
+    copy = target.terraform_dir
+    if copy.exists():  # keep only the provider cache: state belongs to this session
+        for path in copy.iterdir():
             if path.name != ".terraform":
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
-    TERRAFORM_COPY.mkdir(parents=True, exist_ok=True)
+    copy.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns(".terraform", "*.tfstate*", "terraform.tfvars", "*.lock.hcl")
-    shutil.copytree(ROOT / "terraform", TERRAFORM_COPY, ignore=ignore, dirs_exist_ok=True)
-    services = SERVICES.split(",")
-    endpoints = "\n".join(f'    {name:<10} = "{endpoint}"' for name in services)
-    (TERRAFORM_COPY / "localstack_override.tf").write_text(
-        PROVIDER_OVERRIDE.format(region=REGION, endpoints=endpoints)
-    )
+    shutil.copytree(ROOT / "terraform", copy, ignore=ignore, dirs_exist_ok=True)
+    if target.endpoint:
+        services = SERVICES.split(",")
+        endpoints = "\n".join(f'    {name:<10} = "{target.endpoint}"' for name in services)
+        (copy / "localstack_override.tf").write_text(
+            PROVIDER_OVERRIDE.format(region=REGION, endpoints=endpoints)
+        )
 
 
 @contextmanager
-def deployment(endpoint: str) -> Iterator[None]:
-    """Apply the root to LocalStack; destroy it afterwards."""
-    copy_root(endpoint)
-    TERRAFORM_LOG.write_text("")
-    log(f"terraform init + apply of terraform/ on LocalStack (log: {TERRAFORM_LOG})")
+def deployment(target: Target) -> Iterator[None]:
+    """Apply the root; destroy it afterwards, whatever happened in between."""
+    copy_root(target)
+    target.terraform_log.write_text("")
+    where = f"LocalStack ({target.endpoint})" if target.endpoint else "AWS"
+    log(f"terraform init + apply of terraform/ as {target.name} on {where}")
+    log(f"terraform output: {target.terraform_log.relative_to(ROOT)}")
     plugin_dir = os.environ.get("TF_PLUGIN_DIR")
-    terraform("init", "-input=false", *([f"-plugin-dir={plugin_dir}"] if plugin_dir else []))
-    variables = [f"-var-file={TFVARS}", f"-var=function_zip_path={ZIP}"]
+    mirror = [f"-plugin-dir={plugin_dir}"] if plugin_dir else []
+    terraform(target, "init", "-input=false", *mirror)
+    variables = terraform_variables(target.name)
     try:
         started = time.monotonic()
-        terraform("apply", "-input=false", "-auto-approve", *variables)
+        terraform(target, "apply", "-input=false", "-auto-approve", *variables)
         log(f"terraform apply took {time.monotonic() - started:.0f} s")
         yield
     finally:
+        started = time.monotonic()
         try:
-            started = time.monotonic()
-            terraform("destroy", "-input=false", "-auto-approve", *variables)
+            terraform(target, "destroy", "-input=false", "-auto-approve", *variables)
             log(f"terraform destroy took {time.monotonic() - started:.0f} s")
         except SessionError as error:
+            if not target.endpoint:
+                raise SessionError(
+                    f"{error}: resources named {target.name}* may remain in your account; run"
+                    f" terraform -chdir={target.terraform_dir} destroy {' '.join(variables)}"
+                ) from error
             log(f"{error} (LocalStack is stopped next, which discards its resources anyway)")
 
 
-def run(command: list[str], use_terraform: bool) -> int:
-    """Bring everything up, run ``command``, tear down; return the command's exit status."""
-    with localstack() as endpoint:
-        env = {
-            **os.environ,
-            "LOCALSTACK_ENDPOINT": endpoint,
-            "AWS_ENDPOINT_URL": endpoint,
+def command_environment(target: Target) -> dict[str, str]:
+    """The command's environment: LocalStack's endpoint and test credentials, or the caller's."""
+    env = {**os.environ, "PNG2JPG_E2E_TARGET": "aws" if target.aws else "localstack"}
+    if target.endpoint is None:
+        return env
+    env.update(
+        {
+            "LOCALSTACK_ENDPOINT": target.endpoint,
+            "AWS_ENDPOINT_URL": target.endpoint,
             "AWS_ACCESS_KEY_ID": "test",
             "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
-            "LOCALSTACK_LOG": str(LOCALSTACK_DIR / "localstack.log"),
         }
-        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-            env.pop(name, None)
+    )
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)
+    if not target.aws:
+        env["LOCALSTACK_LOG"] = str(LOCALSTACK_DIR / "localstack.log")
+    return env
+
+
+def run(command: list[str], use_terraform: bool, aws: bool) -> int:
+    """Bring everything up, run ``command``, tear down; return the command's exit status."""
+    stand_in = os.environ.get("LOCALSTACK_ENDPOINT")
+    with nullcontext(None) if aws and not stand_in else localstack() as endpoint:
+        name = os.environ.get("PNG2JPG_E2E_NAME") or (
+            f"png2jpg-e2e-{uuid.uuid4().hex[:6]}" if aws else "png2jpg-e2e"
+        )
+        target = Target(endpoint, aws, name)
+        env = command_environment(target)
         if not use_terraform:
             return subprocess.run(command, env=env, check=False).returncode
-        with deployment(endpoint):
-            env["PNG2JPG_TERRAFORM_DIR"] = str(TERRAFORM_COPY)
+        with deployment(target):
+            env["PNG2JPG_TERRAFORM_DIR"] = str(target.terraform_dir)
+            env["PNG2JPG_E2E_NAME"] = name
             return subprocess.run(command, env=env, check=False).returncode
 
 
@@ -259,7 +340,11 @@ def _interrupt(signum: int, frame: object) -> None:
 def main() -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-terraform", action="store_true", help="LocalStack only")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--no-terraform", action="store_true", help="LocalStack only")
+    mode.add_argument(
+        "--aws", action="store_true", help="apply to the AWS account of the caller's credentials"
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND ...")
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -267,7 +352,7 @@ def main() -> int:
         parser.error("a command to run is required after --")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return run(command, use_terraform=not args.no_terraform)
+        return run(command, use_terraform=not args.no_terraform, aws=args.aws)
     except SessionError as error:
         log(f"error: {error}")
         return 1

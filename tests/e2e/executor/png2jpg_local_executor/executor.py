@@ -1,25 +1,23 @@
 """The runtime executor: one worker subprocess per LocalStack execution environment.
 
 The worker runs the deployed, unzipped package with the Python named by ``LOCAL_EXECUTOR_PYTHON``
-(which must match the function's runtime, e.g. python3.13), with boto3 as the Lambda runtime
-provides it. Timeouts, crashes and unhandled exceptions come back as function errors, like AWS;
-a timed-out or crashed worker is replaced before the next invocation.
+(which must match the function's runtime, e.g. python3.13, and have boto3 and awslambdaric as the
+managed runtime has them). The executor gives it the environment Lambda gives a runtime, the
+function's LoggingConfig included, and hands LocalStack the invocation's logs as Lambda would send
+them to CloudWatch Logs (:mod:`png2jpg_local_executor.platform_logs`). Timeouts, crashes and
+unhandled exceptions come back as function errors, like AWS; a timed-out or crashed worker is
+replaced before the next invocation.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import queue
-import signal
 import subprocess
 import threading
 import time
 from collections import deque
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from localstack import config
@@ -29,17 +27,16 @@ from localstack.services.lambda_.invocation.runtime_executor import (
     RuntimeExecutor,
 )
 
-from png2jpg_local_executor.worker import LOG_MARKER
+from png2jpg_local_executor.platform_logs import Invocation, invocation_logs, runtime_variables
+from png2jpg_local_executor.worker_process import EOF, Worker
 
 LOG = logging.getLogger(__name__)
-WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 PYTHON_VARIABLE = "LOCAL_EXECUTOR_PYTHON"
 STARTUP_TIMEOUT_SECONDS = 60
 LOG_DRAIN_SECONDS = 5
 KEPT_LOG_LINES = 10_000
 # Passed through from LocalStack's own environment; everything else comes from the function.
 INHERITED_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "SSL_CERT_FILE")
-_EOF = object()
 
 
 def worker_python() -> str:
@@ -67,76 +64,6 @@ def check_runtime(runtime: str | None, python: str) -> None:
         )
 
 
-def _pump(stream: Any, sink: queue.Queue) -> None:
-    for line in stream:
-        sink.put(line)
-    sink.put(_EOF)
-
-
-class Worker:
-    """A worker process and the two streams read from it."""
-
-    def __init__(self, python: str, handler: str, code_dir: str, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(
-            [python, "-u", str(WORKER_SCRIPT), handler],
-            cwd=code_dir,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-            start_new_session=True,
-        )
-        self.responses: queue.Queue = queue.Queue()
-        self.log_lines: queue.Queue = queue.Queue()
-        for stream, sink in (
-            (self.process.stdout, self.responses),
-            (self.process.stderr, self.log_lines),
-        ):
-            threading.Thread(target=_pump, args=(stream, sink), daemon=True).start()
-
-    def receive(self, timeout: float) -> dict[str, Any] | object | None:
-        """The next response, ``_EOF`` if the worker died, ``None`` on timeout."""
-        try:
-            line = self.responses.get(timeout=timeout)
-        except queue.Empty:
-            return None
-        return line if line is _EOF else json.loads(line)
-
-    def send(self, request: dict[str, Any]) -> bool:
-        """Write one request; False if the worker is gone."""
-        try:
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            return False
-        return True
-
-    def logs(self, request_id: str | None, timeout: float) -> list[str]:
-        """Log lines up to the marker closing ``request_id`` (all pending ones on timeout/EOF)."""
-        lines: list[str] = []
-        deadline = time.monotonic() + timeout
-        while (remaining := deadline - time.monotonic()) > 0:
-            try:
-                line = self.log_lines.get(timeout=remaining)
-            except queue.Empty:
-                break
-            if line is _EOF or (request_id and line == f"{LOG_MARKER}{request_id}\n"):
-                break
-            lines.append(line)
-        return lines
-
-    def kill(self) -> None:
-        """Stop the worker and everything it started."""
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            stream.close()
-
-
 class LocalSubprocessRuntimeExecutor(RuntimeExecutor):
     """Runs a Python Lambda function's deployed package in a local worker subprocess."""
 
@@ -161,17 +88,35 @@ class LocalSubprocessRuntimeExecutor(RuntimeExecutor):
                 self._worker.kill()
                 self._worker = None
 
+    @property
+    def _logging_config(self) -> dict[str, str]:
+        return dict(self.function_version.config.logging_config or {})
+
+    def _runtime_environment(self, code_dir: str) -> dict[str, str]:
+        """What Lambda's managed runtime process gets: the function's environment, the logging
+        variables from its LoggingConfig, and the execution environment's name."""
+        inherited = {name: os.environ[name] for name in INHERITED_VARIABLES if name in os.environ}
+        return {
+            **inherited,
+            **self._env,
+            **runtime_variables(self._logging_config),
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{self.function_version.config.runtime}",
+            "LAMBDA_TASK_ROOT": code_dir,
+            "PYTHONUNBUFFERED": "1",
+        }
+
     def _spawn(self) -> Worker:
         code_dir = str(self.function_version.config.code.get_unzipped_code_location())
-        inherited = {name: os.environ[name] for name in INHERITED_VARIABLES if name in os.environ}
-        env = {**inherited, **self._env, "LAMBDA_TASK_ROOT": code_dir, "PYTHONUNBUFFERED": "1"}
+        env = self._runtime_environment(code_dir)
         worker = Worker(worker_python(), self.function_version.config.handler, code_dir, env)
         ready = worker.receive(STARTUP_TIMEOUT_SECONDS)
         if isinstance(ready, dict) and ready.get("ready"):
             return worker
         self._logs.extend(worker.logs(None, LOG_DRAIN_SECONDS))
         worker.kill()
-        reason = ready["error"]["errorMessage"] if isinstance(ready, dict) else "no answer"
+        reason = "no answer"
+        if isinstance(ready, dict):
+            reason = json.loads(ready["body"])["errorMessage"]
         raise LambdaRuntimeException(f"function init failed: {reason}")
 
     # -- invocation --------------------------------------------------------------------------
@@ -184,56 +129,51 @@ class LocalSubprocessRuntimeExecutor(RuntimeExecutor):
                 self._worker = self._spawn()
             worker = self._worker
             started = time.monotonic()
-            request = {
-                "request_id": request_id,
-                "payload": payload.get("payload") or "",
-                "timeout_ms": timeout * 1000,
-                "function_arn": payload.get("invoked-function-arn", ""),
-            }
-            response = worker.receive(timeout) if worker.send(request) else _EOF
+            sent = worker.invoke(
+                request_id,
+                payload.get("payload") or "",
+                timeout,
+                payload.get("invoked-function-arn", ""),
+            )
+            response = worker.receive(timeout) if sent else EOF
             duration_ms = (time.monotonic() - started) * 1000
             if isinstance(response, dict):
-                body = response["result"] if response["ok"] else response["error"]
+                body = response["body"]
                 lines = worker.logs(request_id, LOG_DRAIN_SECONDS)
-                is_error = not response["ok"]
+                status = "success" if response["ok"] else "error"
+                error: dict[str, Any] = {} if response["ok"] else json.loads(body)
             else:
                 lines = worker.logs(None, 0.2)
                 worker.kill()
                 self._worker = None
-                body = self._failure(request_id, timeout, timed_out=response is None)
-                lines.append(f"{body['errorMessage']}\n")
-                is_error = True
-        logs = self._frame_logs(request_id, lines, duration_ms)
+                error = self._failure(request_id, timeout, timed_out=response is None)
+                body = json.dumps(error)
+                status = "timeout" if response is None else "error"
+        invocation = Invocation(
+            request_id=request_id,
+            version=self.function_version.id.qualifier,
+            memory_mb=int(self.function_version.config.memory_size),
+            duration_ms=duration_ms,
+            status=status,
+            error_type=error.get("errorType"),
+            error_message=error.get("errorMessage"),
+        )
+        logs = invocation_logs(invocation, lines, self._logging_config)
         self._logs.extend(logs.splitlines(keepends=True))
         return InvocationResult(
-            request_id=request_id,
-            payload=json.dumps(body, default=str).encode(),
-            is_error=is_error,
-            logs=logs,
+            request_id=request_id, payload=body.encode(), is_error=status != "success", logs=logs
         )
 
     @staticmethod
     def _failure(request_id: str, timeout: int, timed_out: bool) -> dict[str, str]:
         if timed_out:
-            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            message = f"{stamp} {request_id} Task timed out after {timeout:.2f} seconds"
+            message = f"Task timed out after {timeout:.2f} seconds"
             return {"errorType": "Sandbox.Timedout", "errorMessage": message}
         return {
             "errorType": "Runtime.ExitError",
             "errorMessage": "RequestId: "
             f"{request_id} Error: Runtime exited without providing a reason",
         }
-
-    def _frame_logs(self, request_id: str, lines: list[str], duration_ms: float) -> str:
-        version = self.function_version.id.qualifier
-        memory = self.function_version.config.memory_size
-        return (
-            f"START RequestId: {request_id} Version: {version}\n"
-            + "".join(lines)
-            + f"END RequestId: {request_id}\n"
-            + f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
-            + f"Memory Size: {memory} MB\n"
-        )
 
     def get_logs(self) -> str:
         """Everything this environment has logged so far."""
