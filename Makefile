@@ -113,7 +113,7 @@ e2e-aws: $(ZIP) $(VENV)/.stamp ## Opt-in: the e2e tests in YOUR AWS account (uni
 
 .PHONY: e2e-bench-smoke
 e2e-bench-smoke: $(ZIP) localstack-env ## make e2e and make bench QUICK=1 on one LocalStack deployment (part of make test)
-	$(SESSION) -- bash -c '$(E2E_TESTS) && $(VENV)/bin/python -m bench --quick'
+	$(SESSION) -- bash -c '$(E2E_TESTS) && $(VENV)/bin/python -m bench --quick --chart build/bench/benchmarks.svg'
 
 .PHONY: localstack-env
 # A given LOCALSTACK_ENDPOINT (CI service container, Docker) needs no local LocalStack.
@@ -121,8 +121,8 @@ localstack-env: $(VENV)/.stamp $(if $(LOCALSTACK_ENDPOINT),,$(VENV_LOCALSTACK)/.
 
 ##@ Benchmarks
 .PHONY: bench
-bench: $(ZIP) localstack-env ## Benchmarks as ratios against baselines measured in the same run (QUICK=1: tiny inputs)
-	$(SESSION) -- $(VENV)/bin/python -m bench $(if $(QUICK),--quick)
+bench: $(ZIP) localstack-env ## Benchmarks as ratios against baselines measured in the same run, chart in docs/ (QUICK=1: tiny inputs, chart in build/)
+	$(SESSION) -- $(VENV)/bin/python -m bench $(if $(QUICK),--quick --chart build/bench/benchmarks.svg,--chart docs/benchmarks.svg)
 
 ##@ Housekeeping
 .PHONY: requirements

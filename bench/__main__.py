@@ -1,4 +1,5 @@
-"""``python -m bench [--quick] [--rows 1,2,...] [--markdown]``: run the rows, print one table."""
+"""``python -m bench [--quick] [--rows 1,2,...] [--markdown] [--chart FILE]``: run the rows, print
+one table, and optionally write the chart of the ratios against their targets as SVG."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from bench.paths import FUNCTION_DIR
 # Before the imports below: the rows import png2jpg from function/, as Lambda has it.
 sys.path.insert(0, str(FUNCTION_DIR))
 
-from bench import machine
+from bench import chart, machine
 from bench.context import Context
 from bench.images import ImageStore
 from bench.rows import cold_start, conversion, end_to_end, handler, memory, sender
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         "--rows", type=_row_numbers, default=list(ROWS), help="comma-separated row numbers"
     )
     parser.add_argument("--markdown", action="store_true", help="print the table as markdown")
+    parser.add_argument("--chart", type=Path, help="write an SVG chart of the ratios to this file")
     args = parser.parse_args(argv)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="png2jpg-bench-") as directory:
@@ -57,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: row {number} took {time.monotonic() - started:.0f} s", file=sys.stderr)
     render = render_markdown if args.markdown else render_text
     print(render([("date", time.strftime("%Y-%m-%d")), *machine.describe()], rows))
+    if args.chart:
+        args.chart.parent.mkdir(parents=True, exist_ok=True)
+        args.chart.write_text(chart.render_svg(rows))
+        print(f"bench: chart written to {args.chart}", file=sys.stderr)
     return 0
 
 

@@ -24,6 +24,7 @@ import pytest
 from botocore.config import Config
 
 from scripts import localstack_session
+from scripts.queues import peek
 
 ROOT = Path(__file__).resolve().parents[2]
 RETRIES = Config(retries={"mode": "standard"})
@@ -153,37 +154,6 @@ def wait_until(condition: Callable[[], Any], timeout: float, interval: float = 1
         time.sleep(interval)
 
 
-def queue_depth(sqs: Any, url: str) -> int:
-    """Messages visible plus in flight."""
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=url,
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return sum(int(value) for value in attributes.values())
-
-
-def peek(sqs: Any, url: str, expected: int, timeout: float = 30) -> dict[str, dict[str, Any]]:
-    """Read the messages of a queue without consuming them: ``{MessageId: message}``.
-
-    Each message is received with a zero visibility timeout, so it stays available; polling
-    goes on until ``expected`` distinct messages were seen or ``timeout`` passes. Messages come
-    with their attributes and message attributes.
-    """
-    seen: dict[str, dict[str, Any]] = {}
-    deadline = time.monotonic() + timeout
-    while len(seen) < expected and time.monotonic() < deadline:
-        for message in sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=0,
-            VisibilityTimeout=0,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", []):
-            seen[message["MessageId"]] = message
-    return seen
-
-
 def log_records(deployment: Deployment, since_ms: int = 0) -> list[dict[str, Any]]:
     """The JSON lines of the function's log group (log records, EMF documents), oldest first."""
     paginator = client("logs").get_paginator("filter_log_events")
@@ -196,16 +166,18 @@ def log_records(deployment: Deployment, since_ms: int = 0) -> list[dict[str, Any
     return records
 
 
-def attributes(message: dict[str, Any]) -> dict[str, str]:
-    """A queue message's string message attributes (a DLQ entry's ErrorClass, ErrorMessage)."""
-    return {
-        name: value["StringValue"] for name, value in message.get("MessageAttributes", {}).items()
-    }
-
-
 def failure_records(records: list[dict[str, Any]], message_id: str) -> list[dict[str, Any]]:
     """The function's ``failed`` records of one message."""
     return [r for r in records if r.get("messageId") == message_id and r.get("outcome") == "failed"]
+
+
+def remove_from_dlq(sqs: Any, deployment: Deployment, key: str) -> None:
+    """Delete the DLQ entries naming ``key``, so later tests find the DLQ as they expect."""
+    for message in peek(sqs, deployment["dlq_url"], expected=10, timeout=2).values():
+        if key in message["Body"]:
+            sqs.delete_message(
+                QueueUrl=deployment["dlq_url"], ReceiptHandle=message["ReceiptHandle"]
+            )
 
 
 def sender_json(result: Any) -> dict[str, Any]:

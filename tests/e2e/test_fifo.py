@@ -13,14 +13,12 @@ from typing import Any
 
 import pytest
 
+from scripts.queues import message_attributes, peek, queue_depth
 from tests.conftest import CORPUS
 from tests.e2e.conftest import (
     QUARANTINE_TIMEOUT,
     Deployment,
-    attributes,
     log_records,
-    peek,
-    queue_depth,
     sender_json,
     wait_until,
 )
@@ -71,7 +69,7 @@ def test_fifo_poison_in_the_middle(fifo_deployment: Deployment, sqs: Any, album:
     [message] = peek(sqs, deployment["dlq_url"], expected=1).values()
     assert json.loads(message["Body"])["key"] == poison_key
     assert message["Attributes"]["MessageGroupId"] == "album"
-    assert attributes(message)["ErrorClass"] == "permanent"
+    assert message_attributes(message)["ErrorClass"] == "permanent"
 
     def converted_in_log_order() -> list[str]:
         return [

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 from png2jpg.message import output_key
+from scripts.queues import queue_depth
 from tests.e2e.conftest import (
     QUARANTINE_TIMEOUT,
     Deployment,
     log_records,
-    peek,
-    queue_depth,
+    remove_from_dlq,
     wait_until,
 )
 from tests.e2e.test_pipeline import CONVERSION_TIMEOUT
@@ -79,7 +79,4 @@ def test_error_level_keeps_failures_and_drops_info(
     assert datetime.fromisoformat(failure["timestamp"]).tzinfo is not None
     levels = {record.get("level") for record in log_records(deployment, since_ms)}
     assert "INFO" not in levels, levels
-    # leave the DLQ as the other tests expect it: empty
-    for message in peek(sqs, deployment["dlq_url"], expected=1).values():
-        assert json.loads(message["Body"])["key"] == poison_key
-        sqs.delete_message(QueueUrl=deployment["dlq_url"], ReceiptHandle=message["ReceiptHandle"])
+    remove_from_dlq(sqs, deployment, poison_key)

@@ -15,8 +15,9 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from png2jpg.message import output_key
+from scripts.queues import queue_depth
 from tests.conftest import CORPUS
-from tests.e2e.conftest import Deployment, client, queue_depth, sender_json, wait_until
+from tests.e2e.conftest import Deployment, client, sender_json, wait_until
 from tests.imagegen import photo_like, png_bytes
 
 # Corpus images covering the PNG features that break naive converters.

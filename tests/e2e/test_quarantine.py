@@ -15,16 +15,14 @@ from typing import Any
 import pytest
 
 from png2jpg.message import output_key
+from scripts.queues import message_attributes, peek, queue_depth
 from tests.e2e.conftest import (
     QUARANTINE_TIMEOUT,
     ROOT,
     Deployment,
-    attributes,
     client,
     failure_records,
     log_records,
-    peek,
-    queue_depth,
     wait_until,
 )
 from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, DLQ_TIMEOUT, jpeg_at
@@ -89,7 +87,7 @@ def test_permanent_failures_are_quarantined_at_first_receive(
     by_body = {message["Body"]: message for message in poison["dlq_messages"].values()}
     assert sorted(by_body) == sorted(poison["bodies"].values())
     for cause, body in poison["bodies"].items():
-        reason = attributes(by_body[body])
+        reason = message_attributes(by_body[body])
         assert reason["ErrorClass"] == "permanent", cause
         assert EXPECTED_WORDS[cause].lower() in reason["ErrorMessage"].lower(), reason
         assert len(reason["ErrorMessage"]) <= 1000
@@ -147,7 +145,7 @@ def test_reported_failure_reaches_the_dlq_by_the_redrive_policy(
     expected = len(poison["bodies"]) + 1
     by_body = {m["Body"]: m for m in peek(sqs, deployment["dlq_url"], expected).values()}
     message = by_body[reported]
-    assert "ErrorClass" not in attributes(message)
+    assert "ErrorClass" not in message_attributes(message)
     assert int(message["Attributes"]["ApproximateReceiveCount"]) >= 1
 
 
@@ -221,4 +219,4 @@ def test_redrive_brings_both_kinds_back(
     unfixable = len(poison["ids"]) - 1
     assert wait_until(lambda: queue_depth(sqs, dlq) == unfixable, QUARANTINE_TIMEOUT)
     back = {m["Body"]: m for m in peek(sqs, dlq, unfixable).values()}
-    assert all(attributes(message)["ErrorClass"] == "permanent" for message in back.values())
+    assert {message_attributes(m)["ErrorClass"] for m in back.values()} == {"permanent"}
