@@ -100,12 +100,11 @@ def dead_letters(dlq_url: str) -> list[demo_page.DeadLetter]:
     entries = []
     for message in peek(sqs, dlq_url, expected=queue_depth(sqs, dlq_url)).values():
         reason = message_attributes(message)
-        receives = message["Attributes"].get("ApproximateReceiveCount", "?")
         entries.append(
             demo_page.DeadLetter(
                 message["Body"],
                 reason.get("ErrorClass", "reported"),
-                reason.get("ErrorMessage", f"moved by the redrive policy ({receives} receives)"),
+                reason.get("ErrorMessage", "moved by the redrive policy after its last receive"),
             )
         )
     return entries
