@@ -1,4 +1,4 @@
-"""Scratch S3 buckets and SQS queues on the endpoint of the session (LocalStack)."""
+"""Scratch S3 buckets and SQS queues on the session's LocalStack (localstack-client's clients)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import boto3
+from scripts.localstack_session import client
 
-
-def client(service: str) -> Any:
-    """A boto3 client from the environment (AWS_ENDPOINT_URL, test credentials, region)."""
-    return boto3.client(service)
+__all__ = ["client", "scratch_bucket", "scratch_queue"]
 
 
 @contextmanager
