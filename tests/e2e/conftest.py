@@ -25,6 +25,7 @@ from botocore.config import Config
 
 from scripts import localstack_session
 from scripts.queues import peek
+from sender.terraform import terraform_outputs
 
 ROOT = Path(__file__).resolve().parents[2]
 RETRIES = Config(retries={"mode": "standard"})
@@ -55,15 +56,6 @@ def client(service: str) -> Any:
     if on_localstack():
         return localstack_session.client(service, config=RETRIES)
     return boto3.client(service, config=RETRIES)
-
-
-def terraform_outputs(directory: Path, state: Path | None = None) -> dict[str, Any]:
-    """``terraform output -json`` of the deployed root, as plain values."""
-    command = ["terraform", f"-chdir={directory}", "output", "-json"]
-    if state:
-        command.append(f"-state={state}")
-    raw = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return {name: output["value"] for name, output in json.loads(raw).items()}
 
 
 @dataclass(frozen=True)
