@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from png2jpg.message import output_key
+from scripts.queues import peek
 from scripts.queues import queue_depth
 from tests.e2e.conftest import (
     QUARANTINE_TIMEOUT,
@@ -24,17 +25,23 @@ from tests.e2e.conftest import (
     remove_from_dlq,
     wait_until,
 )
-from tests.e2e.test_pipeline import CONVERSION_TIMEOUT
+from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, DLQ_TIMEOUT
 from tests.imagegen import photo_like, png_bytes
 
 
+POISON = "levels/not-a-png.png"
+
+
 @pytest.fixture(scope="module")
-def errors_only(deployment: Deployment) -> Iterator[Deployment]:
-    """The main deployment with ``log_level = "ERROR"``; INFO again afterwards."""
+def errors_only(deployment: Deployment, sqs: Any) -> Iterator[Deployment]:
+    """The main deployment with ``log_level = "ERROR"``; afterwards INFO again and the poison
+    message out of the DLQ, as the other tests expect it."""
     deployment.terraform("apply", log_level="ERROR")
     try:
         yield deployment
     finally:
+        wait_until(lambda: POISON in str(peek(sqs, deployment["dlq_url"], 1, 1)), DLQ_TIMEOUT)
+        remove_from_dlq(sqs, deployment, POISON)
         deployment.terraform("apply")
 
 
@@ -46,7 +53,7 @@ def test_error_level_keeps_failures_and_drops_info(
     deployment = errors_only
     since_ms = int(time.time() * 1000)
     bucket, prefix = deployment["bucket_name"], deployment["input_prefix"]
-    good_key, poison_key = f"{prefix}levels/good.png", f"{prefix}levels/not-a-png.png"
+    good_key, poison_key = f"{prefix}levels/good.png", f"{prefix}{POISON}"
     s3.put_object(Bucket=bucket, Key=good_key, Body=png_bytes(photo_like(64, 48)))
     s3.put_object(Bucket=bucket, Key=poison_key, Body=b"GIF89a, not a PNG")
     response = sqs.send_message_batch(
@@ -79,4 +86,3 @@ def test_error_level_keeps_failures_and_drops_info(
     assert datetime.fromisoformat(failure["timestamp"]).tzinfo is not None
     levels = {record.get("level") for record in log_records(deployment, since_ms)}
     assert "INFO" not in levels, levels
-    remove_from_dlq(sqs, deployment, poison_key)
