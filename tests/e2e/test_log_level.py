@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from png2jpg.message import output_key
-from scripts.queues import peek
-from scripts.queues import queue_depth
+from scripts.queues import peek, queue_depth
 from tests.e2e.conftest import (
     QUARANTINE_TIMEOUT,
     Deployment,
@@ -27,7 +26,6 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, DLQ_TIMEOUT
 from tests.imagegen import photo_like, png_bytes
-
 
 POISON = "levels/not-a-png.png"
 
