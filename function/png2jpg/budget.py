@@ -21,6 +21,7 @@ class MemoryBudget:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
+        self.waiting = 0  # threads blocked in reserve(), for diagnostics and tests
         self._free = limit
         self._changed = threading.Condition()
 
@@ -29,7 +30,9 @@ class MemoryBudget:
         """Hold ``size`` bytes of the budget (at most all of it) for the duration of the block."""
         size = max(0, min(size, self.limit))
         with self._changed:
+            self.waiting += 1
             self._changed.wait_for(lambda: self._free >= size)
+            self.waiting -= 1
             self._free -= size
         try:
             yield

@@ -45,6 +45,7 @@ _BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: 
 _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
           (0, 1, 1, 2))  # fmt: skip
 
+_STRIP_BYTES = 1 << 20  # 16-bit grey is narrowed to 8 bits in strips of about this size
 # Exceptions Pillow raises for corrupt, truncated or unsupported data.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 
@@ -184,7 +185,10 @@ def _decode_flat(
         icc_profile = None
     key = _transparent_color(image, header)
     if image.mode == "I;16":
-        image = _grey16(image, key, matte)
+        image, transparent = _grey16(image, key)  # rebinding frees the 16-bit samples
+        if transparent is not None:
+            image = image.convert("RGB")
+            image.paste(matte, mask=transparent)
     elif key is not None:  # 1, L, RGB or P with a tRNS chunk: make the alpha explicit
         image.info["transparency"] = key
         image = image.convert("RGBA")
@@ -262,21 +266,31 @@ def _transparent_color(image: Image.Image, header: PngHeader) -> object:
     return key
 
 
-def _grey16(image: Image.Image, key: object, matte: tuple[int, int, int]) -> Image.Image:
-    """16-bit grey to 8-bit (high byte of each sample); a colour key becomes ``matte``."""
-    raw = image.tobytes()  # little-endian 16-bit samples
-    grey = Image.frombytes("L", image.size, raw, "raw", "L;16")  # high bytes
-    if not isinstance(key, int):
-        return grey
-    # The same bytes read as big-endian samples: their "high" bytes are the real low bytes.
-    low = Image.frombytes("L", image.size, raw, "raw", "L;16B")
-    del raw
-    transparent = ImageChops.darker(  # 255 only where both bytes match the key
-        grey.point(lambda v: 255 if v == key >> 8 else 0),
-        low.point(lambda v: 255 if v == key & 0xFF else 0),
-    )
-    del low
-    flat = grey.convert("RGB")
-    del grey
-    flat.paste(matte, mask=transparent)
-    return flat
+def _grey16(image: Image.Image, key: object) -> tuple[Image.Image, Image.Image | None]:
+    """16-bit grey to 8-bit (high byte of each sample), and the colour key's mask if any.
+
+    Works in strips of rows, so that the 16-bit samples are never copied whole.
+    """
+    width, height = image.size
+    grey = Image.new("L", image.size)
+    transparent = Image.new("L", image.size) if isinstance(key, int) else None
+    rows = max(1, _STRIP_BYTES // (2 * width))
+    for top in range(0, height, rows):
+        box = (0, top, width, min(top + rows, height))
+        size = (width, box[3] - top)
+        raw = image.crop(box).tobytes()  # little-endian 16-bit samples
+        high = Image.frombytes("L", size, raw, "raw", "L;16")
+        grey.paste(high, box)
+        if transparent is not None:
+            # The same bytes read as big-endian samples: their "high" bytes are the low bytes.
+            low = Image.frombytes("L", size, raw, "raw", "L;16B")
+            both = ImageChops.darker(
+                high.point(_equal_lut(key >> 8)), low.point(_equal_lut(key & 0xFF))
+            )
+            transparent.paste(both, box)  # 255 only where both bytes match the key
+    return grey, transparent
+
+
+def _equal_lut(value: int) -> list[int]:
+    """A point() table that maps ``value`` to 255 and everything else to 0."""
+    return [255 if level == value else 0 for level in range(256)]

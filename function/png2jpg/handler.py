@@ -152,7 +152,8 @@ def _process_record(
 ) -> bool:
     """Convert what a record names; True if it is done (converted, acknowledged, quarantined)."""
     started = time.perf_counter()
-    fields: dict[str, Any] = {"messageId": record.message_id, "bucket": None, "key": None}
+    fields: dict[str, Any] = dict.fromkeys(("bucket", "key", "output_key", "bytes_in", "bytes_out"))
+    fields["messageId"] = record.message_id
     try:
         items = parse_body(record.body)
     except BadMessageError as exc:

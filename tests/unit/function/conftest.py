@@ -119,7 +119,10 @@ class Harness:
         return Image.open(BytesIO(data))
 
     def wrap(self, client: str, operation: str, wrapper: Callable[..., Any]) -> None:
-        """Replace an operation of the handler's ``client`` ("s3", "sqs") by ``wrapper(real, **kw)``."""
+        """Replace ``operation`` of the handler's ``client`` ("s3", "sqs") by a wrapper.
+
+        The wrapper is called as ``wrapper(real_operation, **kwargs)``.
+        """
         target = getattr(get_container(), client)
         real = getattr(target, operation)
         setattr(target, operation, lambda **kwargs: wrapper(real, **kwargs))
