@@ -189,7 +189,7 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Memory of the function in MB, an integer from 128 to 10240. It must hold the largest image (max_pixels): the threads of a batch share a budget of max_pixels decoded pixels, so one invocation needs about one max_pixels image's worth, whatever max_workers is. CPU is allotted in proportion to memory."
+  description = "Memory of the function in MB, an integer from 128 to 10240. The threads of a batch share a memory budget of one worst-case image (max_input_bytes + 8 bytes x max_pixels), so an invocation needs one such image plus the inputs waiting for their turn, whatever max_workers is: with the defaults the worst-case batch measured 504 MiB (bench row 4; bound: 605 MiB), and 1024 MB keeps over 25 % headroom. Scale it with max_pixels. CPU is allotted in proportion to memory."
   type        = number
   default     = 1024
 
@@ -310,7 +310,7 @@ variable "matte_color" {
 }
 
 variable "max_workers" {
-  description = "Records of a batch converted in parallel inside one invocation (MAX_WORKERS), an integer from 1 to 64. The threads share one budget of max_pixels decoded pixels, so more workers do not raise the memory needed; they help when a batch holds many small images."
+  description = "Records of a batch converted in parallel inside one invocation (MAX_WORKERS), an integer from 1 to 64. The threads share one memory budget of a worst-case image, so more workers add only the downloaded inputs waiting for their turn (up to max_input_bytes each); they help when a batch holds many small images."
   type        = number
   default     = 4
 
@@ -332,7 +332,7 @@ variable "metrics_namespace" {
 }
 
 variable "environment_variables" {
-  description = "Extra environment variables for the function. Names the kit sets itself are refused: INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, DLQ_URL, METRICS_NAMESPACE, MALLOC_ARENA_MAX (set them through their variables)."
+  description = "Extra environment variables for the function. Names the kit sets itself are refused: INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, DLQ_URL, METRICS_NAMESPACE, GLIBC_TUNABLES (set them through their variables)."
   type        = map(string)
   default     = {}
 

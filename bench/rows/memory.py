@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from PIL import Image
 
 from bench import aws
 from bench.context import Context
-from bench.paths import FUNCTION_DIR, PYTHON
+from bench.paths import FUNCTION_DIR, PYTHON, ROOT
 from bench.table import Row, at_most
 from png2jpg.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MAX_WORKERS
 from tests.imagegen import photo_like, png_bytes
@@ -35,10 +36,12 @@ from tests.unit.function.images import lying_png
 
 TARGET = 1.5
 MIB = 1024**2
-# Set by Terraform on the function (terraform/main.tf): allocations of 128 KiB and more are
-# mapped and unmapped on their own, so a freed image goes back to the system at once instead of
-# staying in the allocator of the thread that freed it.
-MALLOC_TUNABLES = {"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=131072"}
+# The function's allocator setting, as Terraform sets it (read from there: one place for it).
+MALLOC_TUNABLES = {
+    "GLIBC_TUNABLES": re.search(
+        r'glibc_tunables\s*=\s*"([^"]+)"', (ROOT / "terraform" / "main.tf").read_text()
+    )[1]
+}
 # Quick runs scale MAX_PIXELS and MAX_INPUT_BYTES down by this factor.
 QUICK_SCALE = 80
 # Memory sizes worth choosing (MB); Lambda accepts any size from 128 to 10240.

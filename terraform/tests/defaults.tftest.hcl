@@ -111,7 +111,7 @@ run "function_configuration" {
       DLQ_URL           = "https://sqs.us-east-1.amazonaws.com/123456789012/png2jpg-dlq"
       INPUT_PREFIX      = "pngfiles/"
       JPEG_QUALITY      = "85"
-      MALLOC_ARENA_MAX  = "2"
+      GLIBC_TUNABLES    = "glibc.malloc.mmap_threshold=131072"
       MATTE_COLOR       = "#ffffff"
       MAX_INPUT_BYTES   = "52428800"
       MAX_PIXELS        = "40000000"
