@@ -30,7 +30,7 @@ FUNCTION_ENV = (
     "MAX_WORKERS",
     "METRICS_NAMESPACE",
 )
-# The fields every per-object log record carries (DESIGN.md's logging contract).
+# The fields every per-object log record carries (the logging contract in png2jpg.handler).
 LOG_FIELDS = ("messageId", "bucket", "key", "output_key", "outcome", "duration_ms")
 
 
