@@ -246,3 +246,15 @@ module "dashboard" {
   function_name     = module.function.function_name
   metrics_namespace = var.metrics_namespace
 }
+
+################################################################################
+# Warnings
+################################################################################
+
+# The function's Embedded Metric Format lines are INFO lines to Lambda's log-level filter.
+check "metrics_reach_cloudwatch" {
+  assert {
+    condition     = contains(["TRACE", "DEBUG", "INFO"], var.log_level)
+    error_message = "log_level = \"${var.log_level}\" filters out the function's metric documents (Embedded Metric Format lines count as INFO): ImagesConverted, ImagesFailed and the dashboard's image widgets stay empty. Use INFO (or more verbose) to keep them."
+  }
+}

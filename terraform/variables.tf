@@ -244,7 +244,7 @@ variable "log_retention_days" {
 }
 
 variable "log_level" {
-  description = "Lowest level of the function's log lines that reach CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL. Applied by Lambda's JSON logging controls (logging_config.application_log_level), which filter the function's JSON lines by their \"level\" field; the function itself is not told (no LOG_LEVEL variable)."
+  description = "Lowest level of the function's log lines that reach CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL. Applied by Lambda's JSON logging controls (logging_config.application_log_level) to the records the runtime's JSON formatter writes; the function itself is not told (no LOG_LEVEL variable). The function's metric (EMF) lines are INFO: WARN and above drop them, and the dashboard's image metrics with them (plan warns)."
   type        = string
   default     = "INFO"
 

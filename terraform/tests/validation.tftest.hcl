@@ -222,6 +222,12 @@ run "log_level_lowercase_refused" {
   expect_failures = [var.log_level]
 }
 
+run "log_level_above_info_warns_that_metrics_are_dropped" {
+  command = plan
+  variables { log_level = "ERROR" }
+  expect_failures = [check.metrics_reach_cloudwatch]
+}
+
 run "system_log_level_error_refused" {
   command = plan
   variables { system_log_level = "ERROR" }
