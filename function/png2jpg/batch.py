@@ -5,7 +5,8 @@ handler returns ``{"batchItemFailures": [{"itemIdentifier": messageId}, ...]}`` 
 records SQS must deliver again, so it deletes the others. A record is reported when it
 
 - failed transiently (or its quarantine in the DLQ failed): ``retry``;
-- was not started because the invocation was close to its deadline: ``deferred``;
+- was not started, or not converted after waiting for memory, because the invocation was close to
+  its deadline: ``deferred``;
 - belongs to a FIFO message group whose earlier record in this batch must be retried or was
   deferred: ``skipped`` (unprocessed, so that the group stays in order).
 
@@ -58,6 +59,14 @@ class RecordStatus:
     time_left_ms: int | None = None
 
 
+class DeadlineError(Exception):
+    """Raised by a record's processing that finds too little time left to go on."""
+
+    def __init__(self, time_left_ms: int) -> None:
+        super().__init__(f"{time_left_ms} ms left")
+        self.time_left_ms = time_left_ms
+
+
 class Deadline:
     """Tells when there is too little time left to start a record."""
 
@@ -101,11 +110,11 @@ def sqs_records(event: object) -> list[SqsRecord]:
 
 def run_batch(
     records: list[SqsRecord],
-    process: Callable[[SqsRecord], bool],
+    process: Callable[[SqsRecord], Status],
     deadline: Deadline,
     workers: int,
 ) -> list[RecordStatus]:
-    """Run ``process`` (True: done, False: retry) on the records; statuses in batch order."""
+    """Run ``process`` (DONE, RETRY or DEFERRED) on the records; statuses in batch order."""
     by_group: dict[object, list[SqsRecord]] = {}
     for index, record in enumerate(records):
         by_group.setdefault(record.group_id or index, []).append(record)
@@ -120,10 +129,15 @@ def run_batch(
             if (left := deadline.too_close()) is not None:
                 statuses += [RecordStatus(each, Status.DEFERRED, left) for each in [record, *rest]]
                 break
-            if process(record):
-                statuses.append(RecordStatus(record, Status.DONE))
+            status = process(record)
+            if status is Status.DONE:
+                statuses.append(RecordStatus(record, status))
                 continue
-            statuses.append(RecordStatus(record, Status.RETRY))
+            if status is Status.DEFERRED:
+                left = deadline.time_left_ms()
+                statuses += [RecordStatus(each, status, left) for each in [record, *rest]]
+                break
+            statuses.append(RecordStatus(record, status))
             statuses += [RecordStatus(later, Status.SKIPPED) for later in rest]
             break
         return statuses

@@ -39,7 +39,15 @@ from botocore.config import Config as BotoConfig
 from PIL import Image
 
 from png2jpg import metrics
-from png2jpg.batch import Deadline, SqsRecord, Status, batch_response, run_batch, sqs_records
+from png2jpg.batch import (
+    Deadline,
+    DeadlineError,
+    SqsRecord,
+    Status,
+    batch_response,
+    run_batch,
+    sqs_records,
+)
 from png2jpg.budget import MemoryBudget
 from png2jpg.config import Config, load_config
 from png2jpg.convert import PEAK_BYTES_PER_PIXEL, png_to_jpeg, read_header
@@ -60,6 +68,15 @@ class Container:
     sqs: Any
     budget: MemoryBudget
     function_name: str
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One invocation's view: the container, its deadline, the results for its metrics."""
+
+    container: Container
+    deadline: Deadline
+    images: list[metrics.ImageResult]  # appended from worker threads
 
 
 @functools.cache
@@ -112,16 +129,17 @@ def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, list[
     """Convert the PNGs named by an SQS batch; return the partial batch response."""
     container = get_container()
     records = sqs_records(event)
-    images: list[metrics.ImageResult] = []  # appended from worker threads
-
-    def process(record: SqsRecord) -> bool:
-        return _process_record(record, container, images)
-
-    statuses = run_batch(records, process, Deadline(context), container.config.max_workers)
+    invocation = Invocation(container, Deadline(context), [])
+    statuses = run_batch(
+        records,
+        lambda record: _process_record(record, invocation),
+        invocation.deadline,
+        container.config.max_workers,
+    )
     for status in statuses:
         if status.status is Status.DEFERRED:
             log.warning(
-                "deferred: too little time left to start it, returned to the queue",
+                "deferred: too little time left before the deadline, returned to the queue",
                 extra={
                     "messageId": status.record.message_id,
                     "outcome": "deferred",
@@ -135,22 +153,24 @@ def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, list[
                 extra={"messageId": status.record.message_id, "outcome": "skipped"},
             )
     not_started = sum(status.status in (Status.DEFERRED, Status.SKIPPED) for status in statuses)
-    metrics.write(
-        metrics.emf_documents(
-            container.config.metrics_namespace,
-            container.function_name,
-            images,
-            not_started,
-            dt.datetime.now(dt.UTC),
+    try:
+        metrics.write(
+            metrics.emf_documents(
+                container.config.metrics_namespace,
+                container.function_name,
+                invocation.images,
+                not_started,
+                dt.datetime.now(dt.UTC),
+            )
         )
-    )
+    except Exception:  # raising now would redeliver the batch, quarantined records included
+        log.exception("could not write the invocation's metric documents")
     return batch_response(statuses)
 
 
-def _process_record(
-    record: SqsRecord, container: Container, images: list[metrics.ImageResult]
-) -> bool:
-    """Convert what a record names; True if it is done (converted, acknowledged, quarantined)."""
+def _process_record(record: SqsRecord, invocation: Invocation) -> Status:
+    """Convert what a record names: DONE (converted, acknowledged, quarantined), RETRY, DEFERRED."""
+    container, images = invocation.container, invocation.images
     started = time.perf_counter()
     fields: dict[str, Any] = dict.fromkeys(("bucket", "key", "output_key", "bytes_in", "bytes_out"))
     fields["messageId"] = record.message_id
@@ -175,21 +195,27 @@ def _process_record(
                 },
             )
             continue
-        result = _convert_object(record.message_id, item, container)
+        try:
+            result = _convert_object(record.message_id, item, invocation)
+        except DeadlineError:
+            return Status.DEFERRED
         images.append(result[0])
         if result[1] is not None:
             errors.append(result[1])
     if any(isinstance(error, TransientError) for error in errors):
-        return False
+        return Status.RETRY
     if errors:
         return _quarantine(record, container, [str(error) for error in errors])
-    return True
+    return Status.DONE
 
 
 def _convert_object(
-    message_id: str, location: S3Location, container: Container
+    message_id: str, location: S3Location, invocation: Invocation
 ) -> tuple[metrics.ImageResult, Png2JpgError | None]:
-    """Get, convert and put one object and log the outcome; return its result and error."""
+    """Get, convert and put one object and log the outcome; return its result and error.
+
+    Raises :class:`DeadlineError` when waiting for memory left too little time to convert.
+    """
     started = time.perf_counter()
     fields: dict[str, Any] = {
         "messageId": message_id,
@@ -200,7 +226,9 @@ def _convert_object(
         "bytes_out": None,
     }
     try:
-        pixels = _get_convert_put(location, container, fields)
+        pixels = _get_convert_put(location, invocation, fields)
+    except DeadlineError:
+        raise
     except Exception as exc:  # one object's failure must not reach the others
         error = _log_failure(fields, started, exc)
         return metrics.ImageResult(error_class=error.error_class), error
@@ -210,8 +238,9 @@ def _convert_object(
     return result, None
 
 
-def _get_convert_put(location: S3Location, container: Container, fields: dict[str, Any]) -> int:
+def _get_convert_put(location: S3Location, invocation: Invocation, fields: dict[str, Any]) -> int:
     """Check, download, convert and upload one object, filling ``fields``; return its pixels."""
+    container = invocation.container
     config = container.config
     bucket, key = location.bucket, location.key
     if not config.bucket_allowed(bucket):
@@ -223,6 +252,8 @@ def _get_convert_put(location: S3Location, container: Container, fields: dict[st
     try:
         header = read_header(data, max_pixels=config.max_pixels)
         with container.budget.reserve(len(data) + header.peak_bytes):
+            if (left := invocation.deadline.too_close()) is not None:
+                raise DeadlineError(left)  # the wait for memory used up the time
             jpeg = png_to_jpeg(
                 data,
                 quality=config.jpeg_quality,
@@ -237,8 +268,8 @@ def _get_convert_put(location: S3Location, container: Container, fields: dict[st
     return header.pixels
 
 
-def _quarantine(record: SqsRecord, container: Container, reasons: list[str]) -> bool:
-    """Send the record to the DLQ; True if it went, False (report it) if the DLQ refused."""
+def _quarantine(record: SqsRecord, container: Container, reasons: list[str]) -> Status:
+    """Send the record to the DLQ: DONE if it went, RETRY (report it) if the DLQ refused."""
     try:
         quarantine(container.sqs, container.config.dlq_url, record, "; ".join(reasons))
     except TransientError as exc:
@@ -250,8 +281,8 @@ def _quarantine(record: SqsRecord, container: Container, reasons: list[str]) -> 
                 "error_class": exc.error_class,
             },
         )
-        return False
-    return True
+        return Status.RETRY
+    return Status.DONE
 
 
 def _log_failure(fields: dict[str, Any], started: float, exc: Exception) -> Png2JpgError:

@@ -161,24 +161,24 @@ def make_harness(
 
 
 @pytest.fixture
-def aws(
+def moto(
     function_env: None,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Harness]:
-    """moto S3 with the image bucket and a standard DLQ; the handler's clients made inside."""
+) -> Iterator[Callable[[bool], Harness]]:
+    """Start moto; yield a function that makes the harness with a standard or a FIFO DLQ."""
     with mock_aws(config={"core": {"reset_boto3_session": False}}):
-        yield make_harness(caplog, capsys, monkeypatch, fifo=False)
+        yield lambda fifo: make_harness(caplog, capsys, monkeypatch, fifo)
 
 
 @pytest.fixture
-def fifo_aws(
-    function_env: None,
-    caplog: pytest.LogCaptureFixture,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Harness]:
+def aws(moto: Callable[[bool], Harness]) -> Harness:
+    """moto S3 with the image bucket and a standard DLQ; the handler's clients made inside."""
+    return moto(False)
+
+
+@pytest.fixture
+def fifo_aws(moto: Callable[[bool], Harness]) -> Harness:
     """As ``aws``, with a FIFO DLQ (the DLQ of a FIFO queue)."""
-    with mock_aws(config={"core": {"reset_boto3_session": False}}):
-        yield make_harness(caplog, capsys, monkeypatch, fifo=True)
+    return moto(True)

@@ -589,11 +589,24 @@ def test_the_deadline_mid_batch_defers_the_rest_of_a_fifo_group(
     for name in ("a1", "a2", "a3"):
         fifo_aws.put(f"pngfiles/{name}.png", small_png())
     group = [fifo_aws.record(body(f"pngfiles/{n}.png"), n, group="A") for n in ("a1", "a2", "a3")]
-    # 60 s at the start (reserve: 15 s), 59 s before a1, then 10 s: a2 and a3 must wait.
-    context = FakeContext(60_000, 59_000, 10_000)
+    # 60 s at the start (reserve: 15 s), 59 s and 58 s as a1 starts and converts, then 10 s:
+    # a2 and a3 must wait.
+    context = FakeContext(60_000, 59_000, 58_000, 10_000)
     assert fifo_aws.invoke(*group, context=context) == ["a2", "a3"]
     assert fifo_aws.outcomes() == {"a1": "converted", "a2": "deferred", "a3": "deferred"}
     assert not fifo_aws.exists("jpgfiles/a2.jpg")
+
+
+def test_time_spent_waiting_for_memory_defers_the_record_instead_of_running_late(
+    aws: Harness,
+) -> None:
+    aws.put("pngfiles/a.png", small_png())
+    # 60 s at the start, 59 s when it starts, 1 s once its memory is reserved.
+    context = FakeContext(60_000, 59_000, 1_000)
+    assert aws.invoke(aws.record(body("pngfiles/a.png"), "m1"), context=context) == ["m1"]
+    assert aws.outcomes() == {"m1": "deferred"}
+    assert not aws.exists("jpgfiles/a.jpg")
+    assert aws.dlq() == []
 
 
 def test_plenty_of_time_left_starts_every_record(aws: Harness) -> None:
