@@ -196,12 +196,12 @@ def _process_record(record: SqsRecord, invocation: Invocation) -> Status:
             )
             continue
         try:
-            result = _convert_object(record.message_id, item, invocation)
+            result, error = _convert_object(record.message_id, item, invocation)
         except DeadlineError:
             return Status.DEFERRED
-        images.append(result[0])
-        if result[1] is not None:
-            errors.append(result[1])
+        images.append(result)
+        if error is not None:
+            errors.append(error)
     if any(isinstance(error, TransientError) for error in errors):
         return Status.RETRY
     if errors:
