@@ -10,16 +10,10 @@ POLL_INTERVAL = 0.5  # seconds between two listings
 
 
 def listing(s3: Any, bucket: str, keys: Iterable[str]) -> dict[str, datetime]:
-    """``{key: LastModified}`` of the objects under the longest common prefix of ``keys``.
-
-    One paginated ListObjectsV2 per call, however many keys there are.
-    """
+    """``{key: LastModified}`` of the objects under the longest common prefix of ``keys``."""
     prefix = os.path.commonprefix(list(keys))  # noqa: RUF071 (S3 prefixes are string prefixes)
-    found: dict[str, datetime] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for obj in page.get("Contents", []):
-            found[obj["Key"]] = obj["LastModified"]
-    return found
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return {obj["Key"]: obj["LastModified"] for page in pages for obj in page.get("Contents", [])}
 
 
 def wait_for(
@@ -29,7 +23,7 @@ def wait_for(
     *,
     baseline: dict[str, datetime],
     timeout: float,
-    on_arrival: Callable[[str, float], None] = lambda key, latency: None,
+    on_arrival: Callable[[str, float], None],
 ) -> dict[str, float | None]:
     """Poll until every output key in ``sent_at`` exists, or ``timeout`` seconds pass.
 
@@ -46,8 +40,7 @@ def wait_for(
         now = time.monotonic()
         for key in sorted(missing & seen.keys()):
             if baseline.get(key) != seen[key]:
-                latency = max(0.0, now - sent_at[key])
-                latencies[key] = latency
+                latencies[key] = latency = max(0.0, now - sent_at[key])
                 missing.discard(key)
                 on_arrival(key, latency)
         if not missing or now >= deadline:
