@@ -162,8 +162,9 @@ def _send(args: argparse.Namespace, report: Report) -> int:
     if sender.stopping:
         return 130
     if args.wait is not None:
-        report.progress(len(report.outcomes), show, "waiting")
-        report.wait = _wait(s3, destination.bucket, report, expected, baseline, args)
+        report.progress(sum(o.status == SENT for o in report.outcomes), show, "waiting")
+        lines = not args.json and not args.quiet
+        report.wait = wait_for(s3, report, expected, baseline, args.wait, lines)
     missing = report.wait and report.wait["missing"]
     return 1 if missing or any(o.status != SENT for o in report.outcomes) else 0
 
@@ -205,42 +206,6 @@ def _interrupts(sender: Sender, report: Report) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _wait(
-    s3: Any,
-    bucket: str,
-    report: Report,
-    expected: dict[str, str],
-    baseline: dict[str, Any],
-    args: argparse.Namespace,
-) -> dict[str, Any]:
-    """Wait for the JPEGs of the sent files; print per-file lines; return the JSON part."""
-    sent = [outcome for outcome in report.outcomes if outcome.status == SENT]
-    latencies = wait_for(
-        s3,
-        bucket,
-        {expected[str(o.key)]: o.sent_at or 0.0 for o in sent},
-        baseline=baseline,
-        timeout=args.wait,
-        on_arrival=lambda _key, _latency: report.bar.update(),
-    )
-    report.bar.close()
-    result: dict[str, Any] = {"timeout_seconds": args.wait, "arrived": [], "missing": []}
-    for outcome in sent:
-        target = expected[str(outcome.key)]
-        record = {"path": outcome.path, "key": outcome.key, "output_key": target}
-        latency = latencies[target]
-        if latency is None:
-            result["missing"].append(record)
-            report.line(f"{target} did not appear within {args.wait:g}s")
-        else:
-            result["arrived"].append({**record, "latency_seconds": round(latency, 3)})
-        if not args.json and not args.quiet:
-            print(
-                f"{outcome.key} -> {target} {'missing' if latency is None else f'{latency:.2f}s'}"
-            )
-    return result
 
 
 def _wait_before_path(argv: list[str]) -> list[str]:

@@ -13,15 +13,8 @@ import urllib.request
 from typing import Any
 
 import boto3
+from botocore import exceptions as aws
 from botocore.config import Config
-from botocore.exceptions import (
-    ClientError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-)
 
 NO_REGION = "no AWS region: set AWS_REGION (e.g. AWS_REGION=us-east-1) or one in your AWS profile"
 NO_CREDENTIALS = (
@@ -47,16 +40,19 @@ def client(service: str, queue_url: str | None = None, connections: int = 10) ->
 
 def explain(error: Exception) -> str | None:
     """One line naming what to set or start, for a mistake in the AWS setup; None otherwise."""
-    if isinstance(error, NoRegionError):
+    if isinstance(error, aws.NoRegionError):
         return NO_REGION
-    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+    if isinstance(error, aws.NoCredentialsError | aws.PartialCredentialsError):
         return NO_CREDENTIALS
-    if isinstance(error, EndpointConnectionError | ConnectTimeoutError):
+    if isinstance(error, aws.EndpointConnectionError | aws.ConnectTimeoutError):
         where = error.kwargs.get("endpoint_url")
         if os.environ.get("AWS_ENDPOINT_URL"):
             return f"nothing answers at {where}: start it, or correct AWS_ENDPOINT_URL"
         return f"cannot connect to {where}: check the network and the region"
-    if isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _REFUSED:
+    if (
+        isinstance(error, aws.ClientError)
+        and error.response.get("Error", {}).get("Code") in _REFUSED
+    ):
         return f"AWS refused the credentials ({error}): check AWS_PROFILE or the access keys"
     return None
 

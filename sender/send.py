@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from sender.destination import Destination
@@ -26,17 +27,18 @@ MAX_ATTEMPTS = 4
 RETRY_BASE_DELAY = 0.1  # seconds; doubles after each attempt, with jitter
 
 
+@dataclass
 class Sender:
     """Sends files to ``destination``; ``record`` gets each file's outcome, in file order."""
 
-    def __init__(
-        self, s3: Any, sqs: Any, destination: Destination, record: Callable[[Outcome], None]
-    ) -> None:
-        self.s3, self.sqs, self.destination, self.record = s3, sqs, destination, record
-        self.stopping = False
-        # Keys whose upload has started and whose outcome is not recorded yet: after a second
-        # Ctrl-C, the objects that may be in the bucket without a message.
-        self.unfinished: set[str] = set()
+    s3: Any
+    sqs: Any
+    destination: Destination
+    record: Callable[[Outcome], None]
+    stopping: bool = False  # set by the first Ctrl-C: start no more uploads
+    # Keys whose upload has started and whose outcome is not recorded yet: after a second
+    # Ctrl-C, the objects that may be in the bucket without a message.
+    unfinished: set[str] = field(default_factory=set)
 
     def run(self, items: list[Item], concurrency: int, message_group: str | None = None) -> None:
         """Upload ``items`` and enqueue them; once :attr:`stopping`, start no more uploads.
