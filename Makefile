@@ -95,8 +95,9 @@ destroy: ## terraform destroy of the deployed root
 	terraform -chdir=terraform destroy
 
 .PHONY: redrive
-redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (reads terraform outputs; TF_DIR=… to choose)
-	$(VENV)/bin/python -m sender.redrive --terraform-dir $(or $(TF_DIR),terraform)
+redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (PNG2JPG_TERRAFORM_DIR=… names the root)
+	$(VENV)/bin/python -m sender.preflight
+	$(VENV)/bin/python -m sender.redrive --terraform-dir $(or $(PNG2JPG_TERRAFORM_DIR),terraform)
 
 ##@ LocalStack
 .PHONY: e2e
