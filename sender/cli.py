@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--terraform-state", metavar="FILE", help=f"its state file (${TERRAFORM_STATE_ENV})")
     add("--input-prefix", metavar="PREFIX", help=f"key prefix of the PNGs ({DEFAULT_INPUT_PREFIX})")
     add("--output-prefix", metavar="PREFIX", help=f"of the JPEGs ({DEFAULT_OUTPUT_PREFIX})")
-    add("--concurrency", type=number(int, 1, 64), default=10, help="uploads at once, 1 to 64")
+    uploads = number(int, 1, 64)
+    add("--concurrency", type=uploads, default=10, metavar="N", help="uploads at once, 1-64 (10)")
     add("--message-group", metavar="NAME", help="FIFO queues: MessageGroupId of every message")
     add("--upload-only", action="store_true", help="send no messages (S3 notifications enqueue)")
     add(

@@ -23,9 +23,9 @@ from sender.preflight import client, explain
 
 POLL_INTERVAL = 1.0  # seconds between two ListMessageMoveTasks calls
 
-EPILOG = f"""\
-The DLQ is --dlq-url, else output dlq_url of --terraform-dir (default: ${TERRAFORM_DIR_ENV});
-the queue is --queue-arn or --queue-url (default: ${QUEUE_URL_ENV}), else output queue_url.
+EPILOG = """\
+The DLQ is --dlq-url, else output dlq_url of the Terraform root; the queue is --queue-arn or
+--queue-url, else output queue_url. The root is read only for what the flags do not give.
 
 exit status: 0 the messages were moved; 1 the move failed, did not finish in time, or could
 not start (AWS setup); 2 usage error.
@@ -45,22 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--terraform-dir", metavar="DIR", help="deployed Terraform root")
-    parser.add_argument(
-        "--terraform-state",
-        metavar="FILE",
-        help=f"state file for --terraform-dir (default: ${TERRAFORM_STATE_ENV})",
-    )
-    parser.add_argument("--dlq-url", metavar="URL", help="URL of the dead-letter queue")
-    parser.add_argument("--queue-arn", metavar="ARN", help="ARN of the queue to move back to")
-    parser.add_argument("--queue-url", metavar="URL", help="URL of the queue to move back to")
-    parser.add_argument(
-        "--timeout",
-        type=number(float, 0, 86400),
-        default=600.0,
-        metavar="SECONDS",
-        help="give up waiting for the move after SECONDS, at most 86400 (default: %(default)g)",
-    )
+    add = parser.add_argument
+    add("--terraform-dir", metavar="DIR", help=f"deployed Terraform root (${TERRAFORM_DIR_ENV})")
+    add("--terraform-state", metavar="FILE", help=f"its state file (${TERRAFORM_STATE_ENV})")
+    add("--dlq-url", metavar="URL", help="URL of the dead-letter queue")
+    add("--queue-arn", metavar="ARN", help="ARN of the queue to move back to")
+    add("--queue-url", metavar="URL", help=f"URL of the queue to move back to (${QUEUE_URL_ENV})")
+    timeout = {"type": number(float, 0, 86400), "default": 600.0, "metavar": "SECONDS"}
+    add("--timeout", **timeout, help="wait this long at most (%(default)g)")
     return parser
 
 
