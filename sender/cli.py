@@ -5,7 +5,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -196,11 +196,14 @@ def _interrupts(sender: Sender, report: Report) -> Iterator[None]:
     def interrupt(_signal: int, _frame: Any) -> None:
         if not sender.stopping:
             sender.stopping = True
-            report.line("interrupted: finishing the uploads under way (Ctrl-C again to quit now)")
+            with suppress(RuntimeError):  # stderr was being written when the signal came
+                report.line("interrupted: finishing the uploads under way (Ctrl-C again: quit)")
             return
         report.not_enqueued = sorted(sender.unfinished)
-        report.finish()
-        os._exit(130)
+        try:
+            report.finish()
+        finally:
+            os._exit(130)
 
     previous = signal.signal(signal.SIGINT, interrupt)
     try:

@@ -88,14 +88,13 @@ class Report:
         return line
 
     def finish(self) -> None:
-        """Print the error, the keys not enqueued and the summary on stderr, the JSON on stdout."""
+        """Print the JSON on stdout, then the error, the keys not enqueued and the summary."""
         self.bar.close()
+        if self.as_json:
+            print(json.dumps(self.document(), indent=2), flush=True)
         if self.error:
             self.line(f"error: {self.error}")
         for key in self.not_enqueued:
             self.line(f"may be in the bucket without a message: {key}")
         self.line(self.summary())
-        if self.as_json:
-            print(json.dumps(self.document(), indent=2))
-        sys.stdout.flush()
         sys.stderr.flush()

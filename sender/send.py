@@ -51,26 +51,33 @@ class Sender:
         with ThreadPoolExecutor(concurrency, thread_name_prefix="upload") as pool:
             uploads = zip(items, pool.map(self._upload, items), strict=True)
             while chunk := list(itertools.islice(uploads, CHUNK)):
-                entries = [
-                    self._entry(str(index), item, message_group or item.group, result)
-                    for index, (item, result) in enumerate(chunk)
-                    if isinstance(result, str)
-                ]
-                sent: dict[str, str] = {}
-                failed: dict[str, str] = {}
-                if entries and not self.destination.upload_only:
-                    sent, failed = send_batch(self.sqs, self.destination.queue_url, entries)
-                now = time.monotonic()
-                for index, (item, result) in enumerate(chunk):
-                    if isinstance(result, Outcome):
-                        self.record(result)
-                    elif str(index) in failed:
-                        self.record(item.outcome(FAILED, failed[str(index)]))
-                    else:
-                        self.record(
-                            item.outcome(SENT, message_id=sent.get(str(index)), sent_at=now)
-                        )
-                    self.unfinished.discard(item.key)
+                for outcome in self._enqueue(chunk, message_group):
+                    self.record(outcome)
+                    self.unfinished.discard(outcome.key or "")
+
+    def _enqueue(
+        self, chunk: list[tuple[Item, Outcome | str]], message_group: str | None
+    ) -> list[Outcome]:
+        """One SendMessageBatch for the uploaded files of ``chunk``; each file's outcome."""
+        entries = [
+            self._entry(str(index), item, message_group or item.group, result)
+            for index, (item, result) in enumerate(chunk)
+            if isinstance(result, str)
+        ]
+        sent: dict[str, str] = {}
+        failed: dict[str, str] = {}
+        if entries and not self.destination.upload_only:
+            sent, failed = send_batch(self.sqs, self.destination.queue_url, entries)
+        now = time.monotonic()
+        outcomes = []
+        for index, (item, result) in enumerate(chunk):
+            if isinstance(result, Outcome):
+                outcomes.append(result)
+            elif str(index) in failed:
+                outcomes.append(item.outcome(FAILED, failed[str(index)]))
+            else:
+                outcomes.append(item.outcome(SENT, message_id=sent.get(str(index)), sent_at=now))
+        return outcomes
 
     def _upload(self, item: Item) -> Outcome | str:
         """Upload one file: its sha256 (FIFO, else "") once uploaded, else the outcome ending it."""
