@@ -10,7 +10,7 @@
 - :mod:`sender.destination`: bucket, queue and prefixes from flags, environment, Terraform outputs;
 - :mod:`sender.checks`: checks made before any AWS call;
 - :mod:`sender.aws`: boto3 clients, region from the queue URL, one line per setup mistake;
-- :mod:`sender.terraform`: ``terraform_outputs``, shared with the e2e tests, demo and bench;
+- :mod:`sender.terraform`: ``terraform_outputs``, the one Terraform-output reader (e2e uses it);
 - :mod:`sender.preflight`: ``python -m sender.preflight`` (region, credentials, endpoint);
 - :mod:`sender.redrive`: ``python -m sender.redrive`` moves the DLQ's messages back.
 
