@@ -8,7 +8,7 @@ PYTHON ?= python3
 # Python of the Lambda runtime (the zip's wheels are built for it) and its architecture.
 RUNTIME_PYTHON_VERSION ?= 3.13
 ARCH ?= x86_64
-# The deployed Terraform root (deploy, destroy); PNG2JPG_TERRAFORM_DIR=... for another one.
+# The deployed Terraform root (deploy, destroy, redrive); PNG2JPG_TERRAFORM_DIR=... for another one.
 PNG2JPG_TERRAFORM_DIR ?= terraform
 # Terraform provider mirror: used where it exists (offline machines), the registry elsewhere.
 TF_PLUGIN_DIR ?= $(if $(wildcard /opt/tf-plugins),/opt/tf-plugins)
@@ -107,8 +107,9 @@ destroy: $(VENV)/.stamp ## Preflight, terraform init, terraform destroy of the d
 	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) destroy
 
 .PHONY: redrive
-redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (reads terraform outputs; TF_DIR=… to choose)
-	$(VENV)/bin/python -m sender.redrive --terraform-dir $(or $(TF_DIR),terraform)
+redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (PNG2JPG_TERRAFORM_DIR=… names the root)
+	$(VENV)/bin/python -m sender.preflight
+	$(VENV)/bin/python -m sender.redrive --terraform-dir $(PNG2JPG_TERRAFORM_DIR)
 
 ##@ LocalStack
 .PHONY: e2e
