@@ -8,6 +8,8 @@ PYTHON ?= python3
 # Python of the Lambda runtime (the zip's wheels are built for it) and its architecture.
 RUNTIME_PYTHON_VERSION ?= 3.13
 ARCH ?= x86_64
+# The deployed Terraform root (deploy, destroy, redrive); PNG2JPG_TERRAFORM_DIR=... for another one.
+PNG2JPG_TERRAFORM_DIR ?= terraform
 # Terraform provider mirror: used where it exists (offline machines), the registry elsewhere.
 TF_PLUGIN_DIR ?= $(if $(wildcard /opt/tf-plugins),/opt/tf-plugins)
 TF_INIT_FLAGS := -input=false $(if $(TF_PLUGIN_DIR),-plugin-dir=$(TF_PLUGIN_DIR))
@@ -21,8 +23,6 @@ endif
 E2E_LOAD ?= 200
 # What make e2e-aws runs (tests marked localstack_only are always left out).
 E2E_AWS_TESTS ?= tests/e2e
-# The deployed Terraform root that redrive reads (the e2e session sets it for its deployment).
-PNG2JPG_TERRAFORM_DIR ?= terraform
 QUICK ?=
 
 VENV := .venv
@@ -56,22 +56,25 @@ test-unit: $(VENV)/.stamp ## Unit tests only (moto, no network, seconds)
 	$(VENV)/bin/pytest tests/unit
 
 .PHONY: lint
-lint: $(VENV)/.stamp $(ACTIONLINT) ## ruff (lint + format), zizmor and actionlint on workflows, terraform fmt
+lint: $(VENV)/.stamp $(ACTIONLINT) ## ruff (lint + format), zizmor and actionlint on workflows (terraform fmt: tf-check)
 	$(VENV)/bin/ruff check $(PY_SOURCES)
 	$(VENV)/bin/ruff format --check $(PY_SOURCES)
 	$(VENV)/bin/zizmor --offline .github/workflows/
 	$(ACTIONLINT) .github/workflows/*.yml
-	terraform fmt -check -recursive -diff terraform
 
 .PHONY: fmt
 fmt: $(VENV)/.stamp ## Format Python (ruff) and Terraform in place
 	$(VENV)/bin/ruff check --fix $(PY_SOURCES)
 	$(VENV)/bin/ruff format $(PY_SOURCES)
-	terraform fmt -recursive terraform
+	terraform fmt -recursive terraform tests/iam
+
+.PHONY: docs
+docs: $(VENV)/.stamp ## Regenerate the README's Terraform variable and output tables from terraform/
+	$(VENV)/bin/python scripts/terraform_docs.py
 
 .PHONY: tf-check
 tf-check: $(VENV_CHECKOV)/.stamp ## terraform fmt, init, validate, test (mock provider) and checkov
-	terraform fmt -check -recursive terraform
+	terraform fmt -check -recursive -diff terraform tests/iam
 	terraform -chdir=terraform init -backend=false $(TF_INIT_FLAGS) >/dev/null
 	terraform -chdir=terraform validate
 	terraform -chdir=terraform test
@@ -90,16 +93,24 @@ test-package: $(VENV)/.stamp $(VENV_RUNTIME)/.stamp ## Check the zip: layout, Li
 	$(VENV)/bin/pytest tests/package
 
 .PHONY: deploy
-deploy: package ## make package, then terraform init + apply of terraform/ in your AWS account
-	terraform -chdir=terraform init $(TF_INIT_FLAGS)
-	terraform -chdir=terraform apply
+# The zip is built for the architecture and runtime the configuration asks for (terraform console reads
+# terraform.tfvars as apply does); Terraform refuses a zip whose manifest says otherwise.
+deploy: $(VENV)/.stamp ## Preflight, terraform init, make package for the configured architecture/runtime, terraform apply
+	$(VENV)/bin/python -m sender.preflight
+	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) init $(TF_INIT_FLAGS)
+	settings=$$(echo '"ARCH=$${var.architecture} RUNTIME_PYTHON_VERSION=$${trimprefix(var.runtime, "python")}"' \
+		| terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) console | tr -d '"') && $(MAKE) package $$settings
+	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) apply
 
 .PHONY: destroy
-destroy: ## terraform destroy of the deployed root
-	terraform -chdir=terraform destroy
+destroy: $(VENV)/.stamp ## Preflight, terraform init, terraform destroy of the deployed root
+	$(VENV)/bin/python -m sender.preflight
+	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) init $(TF_INIT_FLAGS)
+	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) destroy
 
 .PHONY: redrive
-redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (reads terraform outputs; PNG2JPG_TERRAFORM_DIR=… to choose)
+redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (PNG2JPG_TERRAFORM_DIR=… names the root)
+	$(VENV)/bin/python -m sender.preflight
 	$(VENV)/bin/python -m sender.redrive --terraform-dir $(PNG2JPG_TERRAFORM_DIR)
 
 ##@ LocalStack
@@ -109,6 +120,7 @@ e2e: $(ZIP) localstack-env ## End-to-end tests: LocalStack + the terraform/ root
 
 .PHONY: e2e-aws
 e2e-aws: $(ZIP) $(VENV)/.stamp ## Opt-in: the e2e tests in YOUR AWS account (unique names, always destroyed; costs cents)
+	$(VENV)/bin/python -m sender.preflight
 	$(SESSION) --aws -- $(VENV)/bin/pytest --durations=10 -m "not localstack_only" $(E2E_AWS_TESTS)
 
 .PHONY: e2e-bench-smoke

@@ -8,7 +8,6 @@ from Terraform's outputs.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
