@@ -224,10 +224,15 @@ def terraform_variables(name: str, **overrides: object) -> list[str]:
 
 
 def client(service: str, **kwargs: Any) -> Any:
-    """A boto3 client for the LocalStack at ``LOCALSTACK_ENDPOINT``, made by localstack-client."""
+    """A boto3 client for LocalStack, made by localstack-client.
+
+    The endpoint is ``LOCALSTACK_ENDPOINT``; without it, what localstack-client reads itself
+    (``AWS_ENDPOINT_URL``, then ``LOCALSTACK_HOST``).
+    """
     from localstack_client.session import Session
 
-    host = urlsplit(os.environ["LOCALSTACK_ENDPOINT"]).netloc
+    endpoint = os.environ.get("LOCALSTACK_ENDPOINT")
+    host = urlsplit(endpoint).netloc if endpoint else None
     return Session(localstack_host=host, region_name=REGION).client(service, **kwargs)
 
 

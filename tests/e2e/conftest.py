@@ -8,6 +8,7 @@ from Terraform's outputs.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
