@@ -66,16 +66,17 @@ def tutorial_handler(event: dict[str, Any], s3: Any, workdir: Path) -> None:
 
 
 @contextlib.contextmanager
-def function_environment(bucket: str) -> Iterator[None]:
-    """Set the function's variables for ``bucket``; rebuild its runtime before and after."""
+def function_environment(bucket: str, dlq_url: str) -> Iterator[None]:
+    """Set the function's variables for ``bucket``; rebuild its container before and after."""
     variables = {
         "INPUT_PREFIX": INPUT_PREFIX,
         "OUTPUT_PREFIX": OUTPUT_PREFIX,
         "ALLOWED_BUCKETS": bucket,
+        "DLQ_URL": dlq_url,
     }
     saved = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)
-    handler.get_runtime.cache_clear()
+    handler.get_container.cache_clear()
     try:
         yield
     finally:
@@ -84,7 +85,7 @@ def function_environment(bucket: str) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        handler.get_runtime.cache_clear()
+        handler.get_container.cache_clear()
 
 
 def black_fraction(s3: Any, bucket: str, key: str, mask: Image.Image) -> float:
@@ -106,7 +107,8 @@ def run(context: Context) -> list[Row]:
     names = [f"bench/image-{index:02d}" for index in range(RECORDS)]
     with (
         aws.scratch_bucket(s3) as bucket,
-        function_environment(bucket),
+        aws.scratch_queue(aws.client("sqs")) as dlq_url,
+        function_environment(bucket, dlq_url),
         tempfile.TemporaryDirectory() as workdir,
     ):
         for name in names:
@@ -114,7 +116,7 @@ def run(context: Context) -> list[Row]:
         event = sqs_event(bucket, [f"{INPUT_PREFIX}{name}.png" for name in names])
 
         def ours() -> None:
-            with contextlib.redirect_stdout(io.StringIO()):  # the function's JSON log lines
+            with contextlib.redirect_stdout(io.StringIO()):  # the function's EMF documents
                 result = handler.lambda_handler(event, None)
             if result["batchItemFailures"]:
                 raise RuntimeError(f"the handler failed records: {result}")
