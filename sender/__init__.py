@@ -1,8 +1,6 @@
-"""The png2jpg sender: ``python -m sender`` (upload and enqueue), ``python -m sender.redrive``,
-``python -m sender.preflight``; ``sender.terraform`` reads Terraform outputs for e2e, demo, bench.
+"""The png2jpg sender (``python -m sender``), ``sender.redrive`` and ``sender.preflight``.
 
-The function's package (``png2jpg``: PNG signature, default prefixes, the key rule) is imported,
-not copied: in a clone it lives in ``function/``, put on ``sys.path`` here.
+The function's package ``png2jpg`` is imported, not copied; in a clone it lives in ``function/``.
 """
 
 import sys

@@ -33,10 +33,11 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, prog: str, description: str, epilog: str) -> None:
         formatter = argparse.RawDescriptionHelpFormatter
         super().__init__(prog, description=description, epilog=epilog, formatter_class=formatter)
-        help_ = f"deployed Terraform root (${TERRAFORM_DIR_ENV})"
-        self.add_argument("--terraform-dir", metavar="DIR", help=help_)
-        help_ = f"its state file (${TERRAFORM_STATE_ENV})"
-        self.add_argument("--terraform-state", metavar="FILE", help=help_)
+        add = self.add_argument
+        add(
+            "--terraform-dir", metavar="DIR", help=f"deployed Terraform root (${TERRAFORM_DIR_ENV})"
+        )
+        add("--terraform-state", metavar="FILE", help=f"its state file (${TERRAFORM_STATE_ENV})")
 
     def error(self, message: str) -> NoReturn:
         """Raise ``message`` as a :class:`UsageError`."""

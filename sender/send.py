@@ -110,16 +110,13 @@ def send_batch(
             response = sqs.send_message_batch(QueueUrl=queue_url, Entries=list(pending.values()))
         except Exception as error:  # fails this batch's files only
             return sent, failed | dict.fromkeys(pending, f"SendMessageBatch failed: {error}")
-        for success in response.get("Successful", []):
-            sent[success["Id"]] = success["MessageId"]
-            failed.pop(success["Id"], None)
-            pending.pop(success["Id"], None)
+        sent |= {success["Id"]: success["MessageId"] for success in response.get("Successful", [])}
         for failure in response.get("Failed", []):
             failed[failure["Id"]] = f"{failure.get('Code')}: {failure.get('Message', 'no message')}"
             if failure.get("SenderFault"):
                 pending.pop(failure["Id"], None)
+        pending = {i: entry for i, entry in pending.items() if i not in sent}
         if not pending:
-            return sent, failed
-    return sent, failed | {
-        i: f"{failed.get(i, 'no answer')} (after {MAX_ATTEMPTS} attempts)" for i in pending
-    }
+            break
+    failed |= {i: f"{failed.get(i, 'no answer')} (after {MAX_ATTEMPTS} attempts)" for i in pending}
+    return sent, {i: reason for i, reason in failed.items() if i not in sent}
