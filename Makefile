@@ -79,14 +79,14 @@ tf-check: $(VENV_CHECKOV)/.stamp ## terraform fmt, init, validate, test (mock pr
 
 ##@ Build and deploy
 .PHONY: package
-package: $(VENV_PACKAGE)/.stamp ## Build build/function.zip + manifest + SBOM (hash-checked Linux wheels for the runtime; ARCH=arm64 for Graviton)
+package: $(VENV_PACKAGE)/.stamp ## Build build/function.zip, its manifest and SBOM from hash-checked Linux wheels (ARCH=arm64 for Graviton)
 	$(VENV_PACKAGE)/bin/python scripts/package.py --python-version $(RUNTIME_PYTHON_VERSION) --arch $(ARCH) --output $(ZIP)
 
 $(ZIP): function/requirements.txt $(shell find function -name '*.py' -not -path '*/__pycache__/*') scripts/package.py requirements/package.txt
 	$(MAKE) package
 
 .PHONY: test-package
-test-package: $(VENV)/.stamp $(VENV_PACKAGE)/.stamp $(VENV_RUNTIME)/.stamp ## Check the zip: hash-checked wheels, licenses, SBOM, manifest, reproducible, runs under the runtime's Python; workflow permissions
+test-package: $(VENV)/.stamp $(VENV_PACKAGE)/.stamp $(VENV_RUNTIME)/.stamp ## Check the zip (wheels, hashes, licenses, SBOM, manifest, reproducible, runs) and workflow permissions
 	$(VENV)/bin/pytest tests/package
 
 .PHONY: deploy
@@ -122,7 +122,7 @@ bench: $(ZIP) localstack-env ## Benchmarks as ratios against baselines measured 
 
 ##@ Housekeeping
 .PHONY: requirements
-requirements: ## Re-pin requirements/*.txt and function/requirements.txt with hashes (pip-compile; UPGRADE=1: newest releases)
+requirements: ## Re-pin every requirement file with hashes (pip-compile; UPGRADE=1 for the newest releases)
 	$(PYTHON) -m scripts.pin_requirements $(if $(UPGRADE),--upgrade) \
 	  --runtime-python "$$(scripts/find_python.sh $(RUNTIME_PYTHON_VERSION))"
 

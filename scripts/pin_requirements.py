@@ -22,18 +22,14 @@ from scripts.package import ARCHITECTURES, REQUIREMENTS, RUNTIME_PYTHON_VERSIONS
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS_DIR = ROOT / "requirements"
 PIP_TOOLS = REQUIREMENTS_DIR / "pip-tools.txt"
-# The function's pins live beside its code, where make package reads them.
-OUTPUTS = {"function": REQUIREMENTS}
 HASH_LINE = re.compile(r"^\s+--hash=sha256:([0-9a-f]{64})")
 
 
-def tools_python(python: str, workdir: Path) -> Path:
+def tools_python(python: str, venv: Path) -> Path:
     """A throwaway virtualenv of ``python`` with pip-compile installed from its hash-pinned file."""
-    venv = workdir / f"tools-{hashlib.sha256(python.encode()).hexdigest()[:8]}"
-    if not venv.exists():
-        subprocess.run([python, "-m", "venv", str(venv)], check=True)
-        install = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-        subprocess.run([*install, "--require-hashes", "-r", str(PIP_TOOLS)], check=True)
+    subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    install = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--require-hashes"]
+    subprocess.run([*install, "-r", str(PIP_TOOLS)], check=True)
     return venv / "bin" / "python"
 
 
@@ -87,16 +83,21 @@ def keep_hashes(text: str, allowed: set[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def pin(name: str, python: str, upgrade: bool, workdir: Path) -> None:
-    """Pin ``requirements/<name>.in`` with hashes (the function's: only its zip's wheels)."""
-    source = REQUIREMENTS_DIR / f"{name}.in"
-    output = OUTPUTS.get(name, source.with_suffix(".txt"))
-    tools = tools_python(python, workdir)
-    compile_pins(tools, source, output, upgrade)
-    if name in OUTPUTS:
-        allowed = zip_wheel_hashes(tools, output, workdir)
-        output.write_text(keep_hashes(output.read_text(), allowed))
-    print(f"pinned {output.relative_to(ROOT)}")
+def pin_function(tools: Path, upgrade: bool, workdir: Path) -> None:
+    """Pin requirements/function.in into function/requirements.txt: hashes of the zip's wheels."""
+    # pip-compile keeps the existing versions but would also hold pip to the narrowed hashes,
+    # refusing the build host's own wheel: it starts from the pins without their hashes.
+    previous = REQUIREMENTS.read_text() if REQUIREMENTS.exists() else None
+    if previous is not None:
+        REQUIREMENTS.write_text(keep_hashes(previous, set()))
+    try:
+        compile_pins(tools, REQUIREMENTS_DIR / "function.in", REQUIREMENTS, upgrade)
+        allowed = zip_wheel_hashes(tools, REQUIREMENTS, workdir)
+    except subprocess.CalledProcessError:
+        if previous is not None:
+            REQUIREMENTS.write_text(previous)
+        raise
+    REQUIREMENTS.write_text(keep_hashes(REQUIREMENTS.read_text(), allowed))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -114,9 +115,17 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = args.names or sorted(path.stem for path in REQUIREMENTS_DIR.glob("*.in"))
     with tempfile.TemporaryDirectory(prefix="png2jpg-pin-") as tmp:
+        tools: dict[str, Path] = {}
         for name in names:
             python = args.runtime_python if name == "runtime" else sys.executable
-            pin(name, python, args.upgrade, Path(tmp))
+            if python not in tools:
+                tools[python] = tools_python(python, Path(tmp) / f"tools-{len(tools)}")
+            source = REQUIREMENTS_DIR / f"{name}.in"
+            if name == "function":
+                pin_function(tools[python], args.upgrade, Path(tmp))
+            else:
+                compile_pins(tools[python], source, source.with_suffix(".txt"), args.upgrade)
+            print(f"pinned {name}")
 
 
 if __name__ == "__main__":
