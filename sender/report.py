@@ -1,63 +1,100 @@
-"""What the user sees: a progress bar and error lines on stderr, results on stdout."""
+"""What the user sees: progress bar and problem lines, the summary line, the --json document."""
 
 import json
 import sys
-from typing import Any, TextIO
+from collections import Counter
+from typing import Any
 
 from tqdm import tqdm
 
 from sender.destination import Destination
-from sender.files import Skipped
-from sender.pipeline import Outcome
+from sender.files import FAILED, INTERRUPTED, SENT, SKIPPED, Item, Outcome
+
+STATUSES = (SENT, SKIPPED, FAILED, INTERRUPTED)
 
 
-class Reporter:
-    """A tqdm progress bar on stderr when ``show`` is true; error lines always."""
+class Report:
+    """Every file's outcome and how the run ended, printed once by :meth:`finish`.
 
-    def __init__(self, total: int, *, show: bool, description: str = "sending") -> None:
-        self._bar = tqdm(
-            total=total, unit="file", desc=description, file=sys.stderr, disable=not show
-        )
+    A file found whose outcome was not recorded failed with the run's error, or was interrupted.
+    """
 
-    def advance(self) -> None:
-        """One more file is finished."""
-        self._bar.update()
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+        self.destination: Destination | None = None
+        self.items: list[Item] = []
+        self.outcomes: list[Outcome] = []
+        self.not_enqueued: list[str] = []
+        self.wait: dict[str, Any] | None = None
+        self.error: str | None = None
+        self.bar = tqdm(disable=True)
 
-    def error(self, line: str) -> None:
-        """Print ``sender: <line>`` on stderr without breaking the bar."""
-        tqdm.write(f"sender: {line}", file=sys.stderr)
+    def progress(self, total: int, show: bool, description: str = "sending") -> None:
+        """Replace the progress bar by one of ``total`` files, shown on stderr if ``show``."""
+        self.bar.close()
+        self.bar = tqdm(total=total, unit="file", desc=description, disable=not show)
 
-    def close(self) -> None:
-        """Remove the bar from the terminal."""
-        self._bar.close()
+    def record(self, outcome: Outcome) -> None:
+        """Keep ``outcome``, advance the bar, print a line for a skipped or failed file."""
+        self.outcomes.append(outcome)
+        if outcome.status in (SKIPPED, FAILED):
+            self.line(f"{outcome.status} {outcome.path}: {outcome.reason}")
+        self.bar.update()
 
+    def line(self, text: str) -> None:
+        """Print ``sender: <text>`` on stderr without breaking the progress bar."""
+        tqdm.write(f"sender: {text}", file=sys.stderr)
 
-def summary(
-    destination: Destination,
-    outcome: Outcome,
-    skipped: list[Skipped],
-    wait: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The ``--json`` document: sent, skipped and failed files, destination, wait results."""
-    document: dict[str, Any] = {
-        "bucket": destination.bucket,
-        "queue_url": destination.queue_url,
-        "sent": [
-            {"path": s.item.display, "key": s.item.key, "message_id": s.message_id}
-            for s in outcome.sent
-        ],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in skipped]
-        + [{"path": p.item.display, "reason": p.reason} for p in outcome.skipped],
-        "failed": [
-            {"path": p.item.display, "key": p.item.key, "reason": p.reason} for p in outcome.failed
-        ],
-    }
-    if wait is not None:
-        document["wait"] = wait
-    return document
+    def all_outcomes(self) -> list[Outcome]:
+        """The recorded outcomes, then one per file found and not finished: ``failed`` with the
+        error that stopped the run, else ``interrupted``."""
+        done = {outcome.key for outcome in self.outcomes}
+        end = (FAILED, self.error) if self.error else (INTERRUPTED, "")
+        return self.outcomes + [i.outcome(*end) for i in self.items if i.key not in done]
 
+    def document(self) -> dict[str, Any]:
+        """The ``--json`` document."""
+        where = self.destination
+        fields = ("path", "key", "reason", "message_id")
+        lists = {
+            status: [
+                {name: getattr(outcome, name) for name in fields if getattr(outcome, name)}
+                for outcome in self.all_outcomes()
+                if outcome.status == status
+            ]
+            for status in STATUSES
+        }
+        return {
+            "bucket": where and where.bucket,
+            "queue_url": where and where.queue_url,
+            "upload_only": bool(where and where.upload_only),
+            **lists,
+            "not_enqueued": self.not_enqueued,
+            "wait": self.wait,
+            "error": self.error,
+        }
 
-def print_json(document: dict[str, Any], stream: TextIO | None = None) -> None:
-    """Write ``document`` as indented JSON."""
-    json.dump(document, stream or sys.stdout, indent=2)
-    (stream or sys.stdout).write("\n")
+    def summary(self) -> str:
+        """The one-line count summary."""
+        counts = Counter(outcome.status for outcome in self.all_outcomes())
+        line = ", ".join(f"{counts[status]} {status}" for status in STATUSES)
+        if where := self.destination:
+            line += f" (s3://{where.bucket}/{where.input_prefix}"
+            line += ", upload only)" if where.upload_only else f" and {where.queue_url})"
+        if self.wait:
+            line += (
+                f"; JPEGs: {len(self.wait['arrived'])} arrived, {len(self.wait['missing'])} missing"
+            )
+        return line
+
+    def finish(self) -> None:
+        """Print the JSON on stdout, then the error, the keys not enqueued and the summary."""
+        self.bar.close()
+        if self.as_json:
+            print(json.dumps(self.document(), indent=2), flush=True)
+        if self.error:
+            self.line(f"error: {self.error}")
+        for key in self.not_enqueued:
+            self.line(f"may be in the bucket without a message: {key}")
+        self.line(self.summary())
+        sys.stderr.flush()

@@ -61,6 +61,11 @@ output "fifo_queue" {
   value       = var.fifo_queue
 }
 
+output "s3_notifications_enabled" {
+  description = "Whether S3 sends the queue an event for every PNG created under the input prefix (then the sender only uploads)."
+  value       = var.enable_s3_notifications
+}
+
 ################################################################################
 # Function
 ################################################################################
@@ -86,20 +91,40 @@ output "artifacts_bucket_name" {
 }
 
 ################################################################################
-# Alarms
+# Monitoring: alarms and dashboard
 ################################################################################
 
 output "dlq_alarm_name" {
   description = "Name of the alarm on messages in the DLQ."
-  value       = module.alarms.dlq_alarm_name
+  value       = module.alarms.alarms.dlq_not_empty.name
 }
 
 output "queue_age_alarm_name" {
   description = "Name of the alarm on the age of the queue's oldest message."
-  value       = module.alarms.queue_age_alarm_name
+  value       = module.alarms.alarms.queue_age.name
+}
+
+output "function_errors_alarm_name" {
+  description = "Name of the alarm on failed invocations of the function (timeouts, out of memory, import errors)."
+  value       = module.alarms.alarms.function_errors.name
+}
+
+output "function_throttles_alarm_name" {
+  description = "Name of the alarm on throttled invocations of the function."
+  value       = module.alarms.alarms.function_throttles.name
 }
 
 output "alarm_topic_arn" {
   description = "ARN of the SNS topic created for alarm_email, or null when none."
-  value       = module.alarms.topic_arn
+  value       = module.alarms.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard, or null when enable_dashboard is false."
+  value       = one(module.dashboard[*].dashboard_name)
+}
+
+output "dashboard_url" {
+  description = "Console URL of the CloudWatch dashboard, or null when enable_dashboard is false."
+  value       = one(module.dashboard[*].dashboard_url)
 }

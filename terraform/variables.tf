@@ -38,23 +38,33 @@ variable "bucket_name" {
 }
 
 variable "input_prefix" {
-  description = "Key prefix of the PNGs to convert, ending with a slash. The function may only read under it."
+  description = "Key prefix of the PNGs to convert, ending with a slash: letters, digits and / ! - _ . ' ( ) only (no IAM wildcard or policy-variable characters). The function may only read and list under it."
   type        = string
   default     = "pngfiles/"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*/$", var.input_prefix))
+    condition     = can(regex("^[A-Za-z0-9!_.'()/-]*$", var.input_prefix))
+    error_message = "input_prefix may only hold letters, digits and / ! - _ . ' ( ): characters such as * ? $ { } would change what the function's IAM policy (its resource ARNs and s3:prefix condition) matches."
+  }
+
+  validation {
+    condition     = can(regex("^[^/].*/$", var.input_prefix))
     error_message = "input_prefix must be non-empty, end with \"/\" and not start with \"/\"."
   }
 }
 
 variable "output_prefix" {
-  description = "Key prefix the JPEGs are written under, ending with a slash. Must not overlap the input prefix (no recursive conversion)."
+  description = "Key prefix the JPEGs are written under, ending with a slash: letters, digits and / ! - _ . ' ( ) only, like input_prefix. Must not overlap the input prefix (no recursive conversion)."
   type        = string
   default     = "jpgfiles/"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*/$", var.output_prefix))
+    condition     = can(regex("^[A-Za-z0-9!_.'()/-]*$", var.output_prefix))
+    error_message = "output_prefix may only hold letters, digits and / ! - _ . ' ( ): characters such as * ? $ { } would change what the function's IAM policy (its resource ARNs) matches."
+  }
+
+  validation {
+    condition     = can(regex("^[^/].*/$", var.output_prefix))
     error_message = "output_prefix must be non-empty, end with \"/\" and not start with \"/\"."
   }
 
@@ -147,7 +157,7 @@ variable "artifacts_bucket_name" {
 }
 
 variable "function_zip_path" {
-  description = "Path of the deployment package built by `make package`. Null = build/function.zip at the repository root (next to terraform/). Must exist at plan time."
+  description = "Path of the deployment package built by `make package`, relative to this directory or absolute. Null = build/function.zip at the repository root (next to terraform/). The zip and the manifest `make package` writes beside it (function.manifest.json) must exist at plan time, and the manifest must name this architecture and runtime."
   type        = string
   default     = null
 }
@@ -157,13 +167,13 @@ variable "function_zip_path" {
 ################################################################################
 
 variable "runtime" {
-  description = "Lambda Python runtime, python3.x (the zip's wheels must be built for it: make package RUNTIME_PYTHON_VERSION=...)."
+  description = "Lambda Python runtime: python3.12 or python3.13 (the zip's wheels must be built for it: make package RUNTIME_PYTHON_VERSION=3.12)."
   type        = string
   default     = "python3.13"
 
   validation {
-    condition     = can(regex("^python3\\.[0-9]+$", var.runtime))
-    error_message = "runtime must be a Python 3 Lambda runtime such as python3.13."
+    condition     = contains(["python3.12", "python3.13"], var.runtime)
+    error_message = "runtime must be python3.12 or python3.13, the Lambda runtimes the kit is built and tested for."
   }
 }
 
@@ -179,7 +189,7 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Memory of the function in MB, an integer from 128 to 10240. CPU scales with it; converting an RGBA image peaks at about 8 bytes per pixel, per worker (max_pixels, max_workers)."
+  description = "Memory of the function in MB, an integer from 128 to 10240. The threads of a batch share a memory budget of one worst-case image (max_input_bytes + 8 bytes x max_pixels), so an invocation needs one such image plus the inputs waiting for their turn, whatever max_workers is: with the defaults the worst-case batch measured 504 MiB (bench row 4; bound: 605 MiB), and 1024 MB keeps over 25 % headroom. Scale it with max_pixels. CPU is allotted in proportion to memory."
   type        = number
   default     = 1024
 
@@ -234,7 +244,7 @@ variable "log_retention_days" {
 }
 
 variable "log_level" {
-  description = "Lowest level of the function's log lines that reach CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL. Applied by Lambda's JSON logging controls (logging_config.application_log_level), which filter the function's JSON lines by their \"level\" field; the function itself is not told (no LOG_LEVEL variable)."
+  description = "Lowest level of the function's log lines that reach CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL. Applied by Lambda's JSON logging controls (logging_config.application_log_level) to the records the runtime's JSON formatter writes; the function itself is not told (no LOG_LEVEL variable). The function's metric (EMF) lines are INFO: WARN and above drop them, and the dashboard's image metrics with them (plan warns)."
   type        = string
   default     = "INFO"
 
@@ -267,7 +277,7 @@ variable "jpeg_quality" {
 }
 
 variable "max_pixels" {
-  description = "Largest image the function decodes, in pixels (width x height; MAX_PIXELS): the decompression-bomb limit. Larger images fail and go to the DLQ."
+  description = "Largest image the function decodes, in pixels (width x height; MAX_PIXELS), an integer from 1: the decompression-bomb limit. Larger images fail and go to the DLQ."
   type        = number
   default     = 40000000
 
@@ -278,7 +288,7 @@ variable "max_pixels" {
 }
 
 variable "max_input_bytes" {
-  description = "Largest PNG the function downloads, in bytes (MAX_INPUT_BYTES). Default 50 MiB."
+  description = "Largest PNG the function downloads, in bytes (MAX_INPUT_BYTES), an integer from 1. Default 50 MiB."
   type        = number
   default     = 52428800
 
@@ -300,7 +310,7 @@ variable "matte_color" {
 }
 
 variable "max_workers" {
-  description = "Records of a batch converted in parallel inside one invocation (MAX_WORKERS), an integer from 1 to 64. Memory needed grows with it."
+  description = "Records of a batch converted in parallel inside one invocation (MAX_WORKERS), an integer from 1 to 64. The threads share one memory budget of a worst-case image, so more workers add only the downloaded inputs waiting for their turn (up to max_input_bytes each); they help when a batch holds many small images."
   type        = number
   default     = 4
 
@@ -310,10 +320,26 @@ variable "max_workers" {
   }
 }
 
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the function's Embedded Metric Format metrics (METRICS_NAMESPACE; dimension FunctionName), shown on the dashboard: 1 to 255 letters, digits, spaces and . - _ / # :, not starting with \"AWS/\"."
+  type        = string
+  default     = "png2jpg"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9 ._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1 to 255 letters, digits, spaces and . - _ / # : (CloudWatch's rule), and must not start with \"AWS/\" (reserved for AWS services)."
+  }
+}
+
 variable "environment_variables" {
-  description = "Extra environment variables for the function. They cannot override the ones set from other variables (INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, MAX_RECEIVE_COUNT)."
+  description = "Extra environment variables for the function. Names the kit sets itself are refused: INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, DLQ_URL, METRICS_NAMESPACE, GLIBC_TUNABLES (set them through their variables)."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = length(setintersection(keys(var.environment_variables), keys(local.kit_environment))) == 0
+    error_message = "environment_variables must not set ${join(", ", sort(setintersection(keys(var.environment_variables), keys(local.kit_environment))))}: the kit sets these itself from its own variables (jpeg_quality, max_pixels, ...)."
+  }
 }
 
 ################################################################################
@@ -344,7 +370,7 @@ variable "message_retention_seconds" {
 }
 
 variable "visibility_timeout_seconds" {
-  description = "Visibility timeout of the queue in seconds (at most 43200). Null = 6 x timeout + maximum_batching_window_in_seconds, AWS's recommendation for Lambda; an explicit value must be at least that."
+  description = "Visibility timeout of the queue in seconds, an integer up to 43200 (12 hours). Null = 6 x timeout + maximum_batching_window_in_seconds, AWS's recommendation for Lambda; an explicit value must be at least that."
   type        = number
   default     = null
 
@@ -358,7 +384,7 @@ variable "visibility_timeout_seconds" {
 }
 
 variable "max_receive_count" {
-  description = "Receives of a message before SQS moves it to the DLQ (the redrive policy's maxReceiveCount), an integer from 1 to 1000. Also passed to the function as MAX_RECEIVE_COUNT: in FIFO mode, once a failed message has had its last receive, the function goes on with the rest of its message group instead of holding it back (those messages would otherwise follow it into the DLQ)."
+  description = "Receives of a message before SQS moves it to the DLQ (the redrive policy's maxReceiveCount), an integer from 1 to 1000. Only failures that a retry may fix (transient ones) and deferred records come back; permanent failures are sent to the DLQ by the function at once."
   type        = number
   default     = 5
 
@@ -410,7 +436,7 @@ variable "maximum_batching_window_in_seconds" {
 }
 
 variable "maximum_concurrency" {
-  description = "Most concurrent invocations the queue's mapping starts, an integer from 2 to 1000. Null = no limit besides the account's. Must not exceed reserved_concurrent_executions when both are set."
+  description = "Most concurrent invocations the queue's mapping starts, an integer from 2 to 1000. Null = no limit besides the account's. Must not exceed reserved_concurrent_executions when both are set; cannot be combined with provisioned_poller_config."
   type        = number
   default     = null
 
@@ -425,9 +451,46 @@ variable "maximum_concurrency" {
   }
 }
 
+variable "provisioned_poller_config" {
+  description = "Provisioned mode of the mapping: event pollers kept ready, minimum_pollers (2 to 200) to maximum_pollers (2 to 2000), for faster scaling under bursts, billed per event poller unit even when idle. Null = standard mode (Lambda scales its pollers itself, at no charge). AWS allows it or maximum_concurrency, not both."
+  type = object({
+    minimum_pollers = number
+    maximum_pollers = number
+  })
+  default = null
+
+  validation {
+    condition = var.provisioned_poller_config == null ? true : (
+      var.provisioned_poller_config.minimum_pollers >= 2 && var.provisioned_poller_config.minimum_pollers <= 200 &&
+      var.provisioned_poller_config.maximum_pollers >= 2 && var.provisioned_poller_config.maximum_pollers <= 2000 &&
+      var.provisioned_poller_config.minimum_pollers <= var.provisioned_poller_config.maximum_pollers &&
+      floor(var.provisioned_poller_config.minimum_pollers) == var.provisioned_poller_config.minimum_pollers &&
+      floor(var.provisioned_poller_config.maximum_pollers) == var.provisioned_poller_config.maximum_pollers
+    )
+    error_message = "provisioned_poller_config needs whole numbers with 2 <= minimum_pollers <= 200, 2 <= maximum_pollers <= 2000 and minimum_pollers <= maximum_pollers."
+  }
+
+  validation {
+    condition     = var.provisioned_poller_config == null || var.maximum_concurrency == null
+    error_message = "provisioned_poller_config and maximum_concurrency cannot be set together: AWS scales an SQS event source mapping either by maximum concurrency or in provisioned mode. Cap provisioned mode with maximum_pollers instead."
+  }
+}
+
+variable "enable_event_source_mapping_metrics" {
+  description = "Whether the mapping publishes its event counts (metrics_config EventCount: polled, filtered, invoked, failed and deleted events, in AWS/Lambda by EventSourceMappingUUID). Standard CloudWatch metric charges apply."
+  type        = bool
+  default     = true
+}
+
 ################################################################################
-# Alarms
+# Monitoring: alarms and dashboard
 ################################################################################
+
+variable "enable_dashboard" {
+  description = "Whether to create a CloudWatch dashboard (named after name) with the queue, DLQ, function and conversion metrics. About $3 per month beyond CloudWatch's free dashboards."
+  type        = bool
+  default     = true
+}
 
 variable "queue_age_alarm_threshold_seconds" {
   description = "The queue-age alarm fires when the oldest message in the queue is older than this, in seconds (60 to 1209600). Default 15 minutes."

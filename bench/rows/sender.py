@@ -1,7 +1,12 @@
-"""Row 5: ``python -m sender`` against the tutorial's way, one process per file, in sequence.
+"""Row 5: ``python -m sender`` against two baselines, on the session's endpoint (LocalStack).
 
-Both upload the same PNG files to a scratch bucket and put one message per file on a scratch
-standard queue of the session's endpoint (LocalStack). Nothing consumes the queue.
+- 5a: the tutorial's way, one process per file, in sequence, each uploading and enqueueing.
+- 5b: ``aws s3 cp --recursive`` (the AWS CLI, pinned in requirements/dev.txt) uploading the same
+  files, and nothing more: the sender uploads *and* enqueues in at most the time the CLI takes
+  to upload alone.
+
+All upload the same PNG files to a scratch bucket; the sender and the tutorial put one message
+per file on a scratch standard queue. Nothing consumes the queue.
 """
 
 from __future__ import annotations
@@ -13,17 +18,18 @@ from pathlib import Path
 from bench import aws
 from bench.context import Context
 from bench.paths import PYTHON, ROOT
-from bench.table import Row, at_least
+from bench.table import Row, at_least, at_most
 from bench.timing import compare, seconds
 
-TARGET = 10.0
+TUTORIAL_TARGET = 10.0  # times faster than one process per file
+CLI_TARGET = 1.0  # at most the CLI's upload-only time
 FILES = 200
 QUICK_FILES = 10
 SIZE = (320, 240)
 QUICK_SIZE = (64, 48)
-# A baseline repetition starts one interpreter per file (about 2 minutes for 200 files here),
-# so this row repeats less than the others and has no warm-up run; each repetition is already a
-# sum over all files, which keeps its spread small.
+# A tutorial repetition starts one interpreter per file (about 2 minutes for 200 files here),
+# so that comparison repeats less than the others and has no warm-up run; each repetition is
+# already a sum over all files, which keeps its spread small.
 REPETITIONS = 2
 QUICK_REPETITIONS = 1
 TUTORIAL = """\
@@ -37,19 +43,33 @@ boto3.client("sqs").send_message(
 """
 
 
-def _sender(directory: Path, bucket: str, queue_url: str) -> None:
-    command = [PYTHON, "-m", "sender", "--bucket", bucket, "--queue-url", queue_url, "--quiet"]
-    subprocess.run([*command, str(directory)], cwd=ROOT, check=True)
+def sender_command(directory: Path, bucket: str, queue_url: str) -> list[str]:
+    """The sender uploading and enqueueing every PNG of ``directory``."""
+    options = ["--bucket", bucket, "--queue-url", queue_url, "--quiet"]
+    return [PYTHON, "-m", "sender", *options, str(directory)]
 
 
-def _tutorial(files: list[Path], bucket: str, queue_url: str) -> None:
-    for path in files:
-        key = f"pngfiles/{path.name}"
-        subprocess.run([PYTHON, "-c", TUTORIAL, str(path), bucket, key, queue_url], check=True)
+def cli_command(directory: Path, bucket: str) -> list[str]:
+    """The AWS CLI uploading ``directory`` under the same keys (its endpoint: AWS_ENDPOINT_URL)."""
+    target = f"s3://{bucket}/pngfiles/"
+    return [PYTHON, "-m", "awscli", "s3", "cp", "--recursive", "--quiet", str(directory), target]
+
+
+def tutorial_commands(files: list[Path], bucket: str, queue_url: str) -> list[list[str]]:
+    """One interpreter per file, as the tutorials do it."""
+    return [
+        [PYTHON, "-c", TUTORIAL, str(path), bucket, f"pngfiles/{path.name}", queue_url]
+        for path in files
+    ]
+
+
+def _run(*commands: list[str]) -> None:
+    for command in commands:
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
 def run(context: Context) -> list[Row]:
-    """The sender row."""
+    """The sender rows."""
     count = QUICK_FILES if context.quick else FILES
     data = context.images.png(*(QUICK_SIZE if context.quick else SIZE)).read_bytes()
     s3, sqs = aws.client("s3"), aws.client("sqs")
@@ -62,21 +82,35 @@ def run(context: Context) -> list[Row]:
         files = [directory / f"image-{index:03d}.png" for index in range(count)]
         for path in files:
             path.write_bytes(data)
-        pair = compare(
-            lambda: _sender(directory, bucket, queue_url),
-            lambda: _tutorial(files, bucket, queue_url),
+        sender = sender_command(directory, bucket, queue_url)
+        vs_tutorial = compare(
+            lambda: _run(sender),
+            lambda: _run(*tutorial_commands(files, bucket, queue_url)),
             QUICK_REPETITIONS if context.quick else REPETITIONS,
             warm_up=False,
         )
-    ratio, target, met = at_least(pair.baseline_median / pair.ours_median, TARGET)
+        vs_cli = compare(
+            lambda: _run(sender),
+            lambda: _run(cli_command(directory, bucket)),
+            context.repetitions,
+            min_seconds=context.min_seconds,
+        )
+    what = f"send {count} PNGs of {len(data) // 1000} kB"
+    speedup = vs_tutorial.baseline_median / vs_tutorial.ours_median
+    overhead = vs_cli.ours_median / vs_cli.baseline_median
     return [
         Row(
-            "5",
-            f"send {count} PNGs of {len(data) // 1000} kB (vs. one process per file)",
-            seconds(pair.ours_median),
-            seconds(pair.baseline_median),
-            ratio,
-            target,
-            met,
-        )
+            "5a",
+            f"{what} (vs. one process per file)",
+            seconds(vs_tutorial.ours_median),
+            seconds(vs_tutorial.baseline_median),
+            *at_least(speedup, TUTORIAL_TARGET),
+        ),
+        Row(
+            "5b",
+            f"{what} (vs. aws s3 cp --recursive, upload only)",
+            seconds(vs_cli.ours_median),
+            seconds(vs_cli.baseline_median),
+            *at_most(overhead, CLI_TARGET),
+        ),
     ]

@@ -2,10 +2,14 @@
 
 Handler string: ``png2jpg.handler.lambda_handler``. Modules, one job each:
 
-- :mod:`png2jpg.convert`: PNG bytes to JPEG bytes, pure (no AWS);
-- :mod:`png2jpg.message`: SQS message body to S3 locations, and the output-key mapping (no I/O);
+- :mod:`png2jpg.handler`: the entry point: per record, get, convert, put, quarantine, log;
+- :mod:`png2jpg.batch`: the SQS batch contract: FIFO groups, the deadline, the partial response;
+- :mod:`png2jpg.message`: the message and key contract: bodies to S3 objects, output keys (no I/O);
+- :mod:`png2jpg.convert`: PNG bytes to JPEG bytes, header checks first (pure, no AWS);
+- :mod:`png2jpg.budget`: the memory budget the batch's threads share;
+- :mod:`png2jpg.storage`: S3 reads and writes, their errors sorted permanent or transient;
+- :mod:`png2jpg.quarantine`: permanent failures to the DLQ with their reason;
+- :mod:`png2jpg.metrics`: CloudWatch Embedded Metric Format documents;
 - :mod:`png2jpg.config`: the environment variables, parsed and validated once;
-- :mod:`png2jpg.errors`: the permanent/transient error classes;
-- :mod:`png2jpg.log`: one JSON object per log line;
-- :mod:`png2jpg.handler`: S3 I/O, the batch, partial batch responses.
+- :mod:`png2jpg.errors`: the permanent/transient error classes.
 """

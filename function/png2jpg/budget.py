@@ -1,11 +1,12 @@
-"""A pixel budget shared by the handler's threads.
+"""A memory budget shared by the handler's threads.
 
-Each record's conversion holds the decoded image plus about one RGB copy: ~8 bytes per pixel.
-Without a bound, four threads converting four images at the MAX_PIXELS limit would need four
-times the memory that one such image needs, and the function would run out of memory on a batch
-it can handle one image at a time. Conversions reserve their pixel count (read from the PNG
-header) before decoding and wait while the budget is spent, so the memory of a batch stays that
-of one MAX_PIXELS image, whatever the batch holds; small images still run side by side.
+A conversion holds its input bytes plus, while it decodes, up to
+:data:`~png2jpg.convert.PEAK_BYTES_PER_PIXEL` bytes per pixel. Without a bound, four threads
+converting four images at the MAX_PIXELS limit would need four times the memory of one, and the
+function would run out of memory on a batch it can handle one image at a time. Each conversion
+reserves its cost (computed from the checked PNG header) before decoding and waits while the
+budget is spent, so a batch decodes at most what one worst-case image needs; small images still
+run side by side.
 """
 
 from __future__ import annotations
@@ -15,24 +16,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class PixelBudget:
-    """At most ``limit`` pixels decoded at once across threads."""
+class MemoryBudget:
+    """At most ``limit`` bytes reserved at once across threads."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
+        self.waiting = 0  # threads blocked in reserve(), for diagnostics and tests
         self._free = limit
         self._changed = threading.Condition()
 
     @contextmanager
-    def reserve(self, pixels: int) -> Iterator[None]:
-        """Hold ``pixels`` of the budget (at most all of it) for the duration of the block."""
-        pixels = max(0, min(pixels, self.limit))  # larger images are refused unread anyway
+    def reserve(self, size: int) -> Iterator[None]:
+        """Hold ``size`` bytes of the budget (at most all of it) for the duration of the block."""
+        size = max(0, min(size, self.limit))
         with self._changed:
-            self._changed.wait_for(lambda: self._free >= pixels)
-            self._free -= pixels
+            self.waiting += 1
+            self._changed.wait_for(lambda: self._free >= size)
+            self.waiting -= 1
+            self._free -= size
         try:
             yield
         finally:
             with self._changed:
-                self._free += pixels
+                self._free += size
                 self._changed.notify_all()

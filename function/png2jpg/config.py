@@ -4,6 +4,8 @@
 variable             default         meaning
 ===================  ==============  =========================================================
 ALLOWED_BUCKETS      (required)      comma-separated bucket names the function acts on, or ``*``
+DLQ_URL              (required)      URL of the queue's dead-letter queue: permanent failures
+                                     are sent there at once, with their reason
 INPUT_PREFIX         ``pngfiles/``   keys outside it are rejected
 OUTPUT_PREFIX        ``jpgfiles/``   where JPEGs are written; must not overlap INPUT_PREFIX
 JPEG_QUALITY         ``85``          1 to 95
@@ -11,7 +13,7 @@ MAX_PIXELS           ``40000000``    decompression-bomb limit, width x height of
 MAX_INPUT_BYTES      ``52428800``    larger objects (50 MiB) are refused before download
 MATTE_COLOR          ``#ffffff``     ``#rrggbb`` that transparent pixels are flattened onto
 MAX_WORKERS          ``4``           records converted at once, 1 to 64
-MAX_RECEIVE_COUNT    (unset)         the queue's redrive ``maxReceiveCount``, at least 1 (FIFO)
+METRICS_NAMESPACE    ``png2jpg``     CloudWatch namespace of the embedded metrics
 ===================  ==============  =========================================================
 
 ALLOWED_BUCKETS has no default on purpose: a message names its bucket, so without an allow-list
@@ -19,18 +21,9 @@ anyone who can send to the queue could make the function read and write any buck
 reaches. Unset or empty is a configuration error; ``*`` accepts any bucket and is logged as a
 warning at cold start, for deployments that rely on IAM alone.
 
-MAX_PIXELS: converting an RGBA PNG peaks at about 8 bytes per pixel (the decoded image plus the
-flattened RGB copy), so the 40 MP default needs about 320 MB on top of the runtime and the input
-bytes: a function of 512 MB at least, 1024 MB to be comfortable (and for its CPU share).
-
-MAX_RECEIVE_COUNT matters for FIFO queues only. Once a record of a message group fails, the
-group's later records in the batch are normally returned unprocessed, to keep the group's order.
-But they are received in the same batches as the failing record, so their receive counts climb
-with its count and they would follow it into the DLQ. When the failing record's
-ApproximateReceiveCount has reached MAX_RECEIVE_COUNT, this was its last receive (SQS moves it
-to the DLQ next), so the handler goes on with the rest of the group instead. Unset, a failure
-always stops its group for the batch. Set it to the queue's redrive ``maxReceiveCount``: lower
-would let the group overtake a message that still has receives left.
+Memory: records decode one after another once their sum would exceed one MAX_PIXELS image
+(:mod:`png2jpg.budget`), so MAX_WORKERS adds threads, not memory, beyond the downloads waiting
+for their turn. The figure to size the function by is measured in docs/benchmarks.md.
 
 Invalid values raise :class:`ConfigError` naming every bad variable, on the first invocation of a
 fresh container, so the problem shows in the log before any message is touched.
@@ -51,8 +44,12 @@ DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_MAX_INPUT_BYTES = 50 * 1024 * 1024
 DEFAULT_MATTE_COLOR = (255, 255, 255)
 DEFAULT_MAX_WORKERS = 4
+DEFAULT_METRICS_NAMESPACE = "png2jpg"
 
 _HEX_COLOR = re.compile(r"#([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})")
+_QUEUE_URL = re.compile(r"https?://[^/\s]+/\d{12}/[A-Za-z0-9_-]{1,80}(\.fifo)?")
+# CloudWatch namespaces: 1 to 255 of these characters; "AWS/" is reserved for AWS's own.
+_NAMESPACE = re.compile(r"(?!AWS/)[A-Za-z0-9 ._/#:-]{1,255}")
 
 
 class ConfigError(ValueError):
@@ -64,6 +61,7 @@ class Config:
     """Validated settings; ``allowed_buckets`` is None when any bucket is accepted (``*``)."""
 
     allowed_buckets: frozenset[str] | None
+    dlq_url: str
     input_prefix: str = DEFAULT_INPUT_PREFIX
     output_prefix: str = DEFAULT_OUTPUT_PREFIX
     jpeg_quality: int = DEFAULT_JPEG_QUALITY
@@ -71,11 +69,16 @@ class Config:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     matte_color: tuple[int, int, int] = DEFAULT_MATTE_COLOR
     max_workers: int = DEFAULT_MAX_WORKERS
-    max_receive_count: int | None = None
+    metrics_namespace: str = DEFAULT_METRICS_NAMESPACE
 
     def bucket_allowed(self, bucket: str) -> bool:
         """Whether the function may read from and write to ``bucket``."""
         return self.allowed_buckets is None or bucket in self.allowed_buckets
+
+    @property
+    def dlq_is_fifo(self) -> bool:
+        """Whether the DLQ is a FIFO queue (its sends need a group and a deduplication id)."""
+        return self.dlq_url.endswith(".fifo")
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -96,6 +99,17 @@ def load_config(environ: Mapping[str, str]) -> Config:
             return default
         return value
 
+    def matching(name: str, pattern: re.Pattern[str], default: str, rule: str) -> str:
+        raw = environ.get(name, "").strip()
+        if not raw:
+            if not default:
+                problems.append(f"{name} is not set: give {rule}")
+            return default
+        if pattern.fullmatch(raw) is None:
+            problems.append(f"{name} must be {rule}, got {raw!r}")
+            return default
+        return raw
+
     input_prefix = environ.get("INPUT_PREFIX", "") or DEFAULT_INPUT_PREFIX
     output_prefix = environ.get("OUTPUT_PREFIX", "") or DEFAULT_OUTPUT_PREFIX
     try:
@@ -104,16 +118,15 @@ def load_config(environ: Mapping[str, str]) -> Config:
         problems.append(f"INPUT_PREFIX/OUTPUT_PREFIX: {exc}")
 
     matte = DEFAULT_MATTE_COLOR
-    raw_matte = environ.get("MATTE_COLOR", "").strip()
-    if raw_matte:
-        match = _HEX_COLOR.fullmatch(raw_matte)
-        if match is None:
-            problems.append(f"MATTE_COLOR must look like #rrggbb, got {raw_matte!r}")
-        else:
-            matte = (int(match[1], 16), int(match[2], 16), int(match[3], 16))
+    raw_matte = matching("MATTE_COLOR", _HEX_COLOR, "#ffffff", "a colour like #rrggbb")
+    if match := _HEX_COLOR.fullmatch(raw_matte):
+        matte = (int(match[1], 16), int(match[2], 16), int(match[3], 16))
 
     config = Config(
         allowed_buckets=_allowed_buckets(environ.get("ALLOWED_BUCKETS", ""), problems),
+        dlq_url=matching(
+            "DLQ_URL", _QUEUE_URL, "", "the URL of the dead-letter queue (an SQS queue URL)"
+        ),
         input_prefix=input_prefix,
         output_prefix=output_prefix,
         jpeg_quality=integer("JPEG_QUALITY", DEFAULT_JPEG_QUALITY, 1, 95),
@@ -121,8 +134,12 @@ def load_config(environ: Mapping[str, str]) -> Config:
         max_input_bytes=integer("MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES, 1),
         matte_color=matte,
         max_workers=integer("MAX_WORKERS", DEFAULT_MAX_WORKERS, 1, 64),
-        # 0 stands for unset here: valid values start at 1.
-        max_receive_count=integer("MAX_RECEIVE_COUNT", 0, 1) or None,
+        metrics_namespace=matching(
+            "METRICS_NAMESPACE",
+            _NAMESPACE,
+            DEFAULT_METRICS_NAMESPACE,
+            "a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 space . _ / # : -, not AWS/...)",
+        ),
     )
     if problems:
         raise ConfigError("invalid configuration: " + "; ".join(problems))

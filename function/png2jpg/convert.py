@@ -2,26 +2,30 @@
 
 What the conversion does, in order:
 
-- refuses bytes that do not start with the PNG signature, and images over ``max_pixels`` (read from
-  the header, before any pixel is decoded);
-- decodes the default image (frame 0 of an APNG) of any PNG colour type and bit depth;
+- :func:`read_header` checks what can be checked before any pixel is decoded: the PNG signature,
+  an IHDR chunk first and only once before the image data (a second IHDR would make Pillow decode
+  another size than the one checked), the colour type and bit depth, at most ``max_pixels`` pixels
+  and at most 65,500 on a side (JPEG's limit);
+- decodes the default image (frame 0 of an APNG) of any PNG colour type and bit depth, and refuses
+  a PNG whose image data ends before its last row (Pillow would leave those rows black);
 - flattens transparency (alpha channel, palette ``tRNS``, grey/RGB colour key) onto ``matte``;
 - keeps 16-bit grey at 256 levels (Pillow's own I;16 to L conversion clips everything above 255);
 - applies the EXIF orientation, so the JPEG is upright without EXIF;
 - keeps an RGB ICC profile (a grey profile would not describe the RGB JPEG, so it is dropped);
 - encodes a baseline RGB JPEG with optimised Huffman tables: on a 24 MP photo-like image
-  ``optimize=True`` saved ~7 % of the bytes for ~13 % more CPU without raising the peak memory
-  (reached while flattening); progressive encoding saved ~11 % for ~60 % more CPU, so it is off.
-  Other metadata (EXIF, text chunks) is not copied.
+  ``optimize=True`` saved ~7 % of the bytes for ~13 % more CPU; progressive encoding saved ~11 %
+  for ~60 % more CPU, so it is off. Other metadata (EXIF, text chunks) is not copied.
 
-Peak memory is about the decoded image plus one RGB copy: intermediates are released as soon as
-the next stage exists.
+Memory: :data:`PEAK_BYTES_PER_PIXEL` bounds what a conversion holds at once besides its input
+bytes (measured per colour type in bench row 4): each step replaces the image it came from.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from io import BytesIO
 
 from PIL import ExifTags, Image, ImageChops
@@ -30,7 +34,18 @@ from png2jpg.config import DEFAULT_JPEG_QUALITY, DEFAULT_MATTE_COLOR, DEFAULT_MA
 from png2jpg.errors import InvalidImageError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JPEG_MAX_SIDE = 65_500
+# The most memory a conversion holds per pixel (RGBA: the decoded image and its flattened copy).
+PEAK_BYTES_PER_PIXEL = 8
 
+# Channels per PNG colour type, and the bit depths each allows.
+_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+_BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+# Adam7 passes: first column, first row, column step, row step.
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+          (0, 1, 1, 2))  # fmt: skip
+
+_STRIP_BYTES = 1 << 20  # 16-bit grey is narrowed to 8 bits in strips of about this size
 # Exceptions Pillow raises for corrupt, truncated or unsupported data.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 
@@ -46,12 +61,87 @@ _UPRIGHT = {
 }
 
 
-def png_pixels(data: bytes) -> int:
-    """Width x height from the PNG header (IHDR), without decoding; 0 if there is no header."""
-    if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR" or len(data) < 24:
-        return 0
-    width, height = struct.unpack(">II", data[16:24])
-    return width * height
+@dataclass(frozen=True)
+class PngHeader:
+    """The fields of a PNG's IHDR chunk that decide its size in memory."""
+
+    width: int
+    height: int
+    bit_depth: int
+    color_type: int
+    interlaced: bool
+
+    @property
+    def pixels(self) -> int:
+        """Width x height."""
+        return self.width * self.height
+
+    @property
+    def peak_bytes(self) -> int:
+        """Memory the conversion of this image holds at most, besides its input bytes."""
+        return self.pixels * PEAK_BYTES_PER_PIXEL
+
+    def image_data_bytes(self) -> int:
+        """Bytes of filtered scanlines the decompressed image data must hold."""
+        if not self.interlaced:
+            return self.height * self._scanline(self.width)
+        total = 0
+        for x0, y0, dx, dy in _ADAM7:
+            columns = (self.width - x0 + dx - 1) // dx
+            rows = (self.height - y0 + dy - 1) // dy
+            if columns > 0 and rows > 0:
+                total += rows * self._scanline(columns)
+        return total
+
+    def _scanline(self, columns: int) -> int:
+        return 1 + (columns * _CHANNELS[self.color_type] * self.bit_depth + 7) // 8
+
+
+def read_header(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PngHeader:
+    """Check the PNG's header chunks and return its IHDR, without decoding any pixel.
+
+    Raises :class:`InvalidImageError` for data that is not a PNG, a corrupt header, more than
+    ``max_pixels`` pixels or more than 65,500 on a side.
+    """
+    if not data.startswith(PNG_SIGNATURE):
+        what = "an empty file (0 bytes)" if not data else f"starts with {data[:8]!r}"
+        raise InvalidImageError(f"not a PNG file ({what})")
+    chunks = _chunks_before_image_data(data)
+    first = next(chunks, None)
+    if first is None or first[0] != b"IHDR" or first[1] != 13:
+        raise InvalidImageError("corrupt PNG: its first chunk is not an IHDR header")
+    for kind, _length in chunks:
+        if kind == b"IHDR":
+            raise InvalidImageError("corrupt PNG: more than one IHDR header chunk")
+    width, height, bit_depth, color_type, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    if width == 0 or height == 0 or bit_depth not in _BIT_DEPTHS.get(color_type, ()):
+        raise InvalidImageError(
+            f"corrupt PNG: invalid header ({width}x{height}, colour type {color_type}, "
+            f"bit depth {bit_depth})"
+        )
+    if width * height > max_pixels:
+        raise InvalidImageError(
+            f"too many pixels: {width}x{height} = {width * height}, "
+            f"over the limit of {max_pixels} (MAX_PIXELS)"
+        )
+    if max(width, height) > JPEG_MAX_SIDE:
+        raise InvalidImageError(
+            f"too large for JPEG: {width}x{height}, a JPEG holds at most "
+            f"{JPEG_MAX_SIDE} pixels on a side"
+        )
+    return PngHeader(width, height, bit_depth, color_type, interlace == 1)
+
+
+def _chunks_before_image_data(data: bytes) -> Iterator[tuple[bytes, int]]:
+    """Yield (type, length) of each chunk before the first IDAT; raise if there is no IDAT."""
+    position = len(PNG_SIGNATURE)
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        if kind == b"IDAT":
+            return
+        yield kind, length
+        position += 12 + length
+    raise InvalidImageError("corrupt or truncated PNG: no image data (IDAT chunk)")
 
 
 def png_to_jpeg(
@@ -63,100 +153,144 @@ def png_to_jpeg(
 ) -> bytes:
     """Convert PNG bytes to RGB JPEG bytes of the same (EXIF-oriented) size.
 
-    Raises :class:`InvalidImageError` for data that is not a PNG, is corrupt or truncated, or has
-    more than ``max_pixels`` pixels.
+    Raises :class:`InvalidImageError` for data that is not a PNG, is corrupt or truncated, or is
+    too big (see :func:`read_header`).
     """
-    if not data.startswith(PNG_SIGNATURE):
-        what = "an empty file (0 bytes)" if not data else f"starts with {data[:8]!r}"
-        raise InvalidImageError(f"not a PNG file ({what})")
-    image, icc_profile = _decode_flat(data, max_pixels, matte)
+    header = read_header(data, max_pixels=max_pixels)
+    image, icc_profile = _decode_flat(data, header, matte)
     out = BytesIO()
     image.save(out, "JPEG", quality=quality, optimize=True, icc_profile=icc_profile)
     return out.getvalue()
 
 
 def _decode_flat(
-    data: bytes, max_pixels: int, matte: tuple[int, int, int]
+    data: bytes, header: PngHeader, matte: tuple[int, int, int]
 ) -> tuple[Image.Image, bytes | None]:
-    """Decode to an upright RGB image on ``matte``; return it with the ICC profile worth keeping."""
+    """Decode to an upright RGB image on ``matte``; return it with the ICC profile worth keeping.
+
+    ``image`` is the only reference to each stage, so rebinding it frees the stage before.
+    """
     try:
-        # Not a `with` block: closing would free an RGB source that _flatten returns as is.
-        im = Image.open(BytesIO(data), formats=["PNG"])
-        width, height = im.size
-        if width * height > max_pixels:
-            raise _too_many_pixels(width, height, max_pixels)
-        rawmode = im.tile[0].args if im.tile else None  # bit depth; gone after load()
-        im.load()
-        upright = _UPRIGHT.get(im.getexif().get(ExifTags.Base.Orientation))
-        icc_profile = im.info.get("icc_profile")
-        flat = _flatten(im, rawmode, matte)
-    except Image.UnidentifiedImageError as exc:
-        raise InvalidImageError("corrupt PNG (its header chunks cannot be read)") from exc
-    except Image.DecompressionBombError as exc:
-        raise InvalidImageError(f"too many pixels: {exc}") from exc
-    except _DECODE_ERRORS as exc:
+        image = Image.open(BytesIO(data), formats=["PNG"])
+        image.load()
+        upright = _UPRIGHT.get(image.getexif().get(ExifTags.Base.Orientation))
+    except _DECODE_ERRORS as exc:  # UnidentifiedImageError is an OSError
         raise InvalidImageError(f"corrupt or truncated PNG ({exc})") from exc
-    del im  # the decoded source: free it before the transpose and the encoder need memory
-    if upright is not None:
-        flat = flat.transpose(upright)
+    if image.size != (header.width, header.height):
+        raise InvalidImageError(f"corrupt PNG: decoded {image.size}, header says otherwise")
+    if _last_row_blank(image, header) and _inflated_size(data, header) < header.image_data_bytes():
+        raise InvalidImageError("corrupt PNG: its image data ends before the last row")
+    icc_profile = image.info.get("icc_profile")
     if icc_profile is not None and icc_profile[16:20] != b"RGB ":
         icc_profile = None
-    return flat, icc_profile
-
-
-def _too_many_pixels(width: int, height: int, max_pixels: int) -> InvalidImageError:
-    return InvalidImageError(
-        f"too many pixels: {width}x{height} = {width * height}, "
-        f"over the limit of {max_pixels} (MAX_PIXELS)"
-    )
-
-
-def _flatten(im: Image.Image, rawmode: object, matte: tuple[int, int, int]) -> Image.Image:
-    """Return ``im`` as RGB, transparent areas composited onto ``matte``."""
-    key = _transparent_color(im, rawmode)
-    if im.mode == "I;16":
-        im = _grey16(im, key)
+    key = _transparent_color(image, header)
+    if image.mode == "I;16":
+        image, transparent = _grey16(image, key)  # rebinding frees the 16-bit samples
+        if transparent is not None:
+            image = image.convert("RGB")
+            image.paste(matte, mask=transparent)
     elif key is not None:  # 1, L, RGB or P with a tRNS chunk: make the alpha explicit
-        im.info["transparency"] = key
-        im = im.convert("RGBA")
-    elif im.mode == "P":
-        im = im.convert("RGB")
-    if im.mode in ("LA", "RGBA"):
-        flat = Image.new("RGB", im.size, matte)
-        flat.paste(im, mask=im)  # pastes LA/RGBA onto RGB without a converted copy
-        return flat
-    return im if im.mode == "RGB" else im.convert("RGB")
+        image.info["transparency"] = key
+        image = image.convert("RGBA")
+    elif image.mode == "P":
+        image = image.convert("RGB")
+    if image.mode in ("LA", "RGBA"):
+        image = _on_matte(image, matte)
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    if upright is not None:
+        image = image.transpose(upright)
+    return image, icc_profile
 
 
-def _transparent_color(im: Image.Image, rawmode: object) -> object:
+def _last_row_blank(image: Image.Image, header: PngHeader) -> bool:
+    """Whether the row the decoder writes last holds only zero bytes.
+
+    Pillow decodes into zeroed memory and stops without an error when the compressed image data
+    ends early, so a short stream leaves that row blank; only then is the stream measured.
+    """
+    if header.interlaced and header.height == 1:
+        return True  # Adam7 spreads one row over several passes: always measure
+    last = header.height - 1
+    if header.interlaced and last % 2 == 0:
+        last -= 1  # the last Adam7 pass fills the odd rows
+    row = image.crop((0, last, header.width, last + 1)).tobytes()
+    return not row.strip(b"\0")
+
+
+def _inflated_size(data: bytes, header: PngHeader, step: int = 1 << 20) -> int:
+    """Decompressed size of the image data, counted in ``step`` slices (never all in memory)."""
+    expected = header.image_data_bytes()
+    inflater = zlib.decompressobj()
+    total = 0
+    position = len(PNG_SIGNATURE)
+    seen_image_data = False
+    try:
+        while position + 8 <= len(data) and total < expected and not inflater.eof:
+            length, kind = struct.unpack(">I4s", data[position : position + 8])
+            if kind != b"IDAT" and seen_image_data:
+                break  # IDAT chunks are consecutive
+            if kind == b"IDAT":
+                seen_image_data = True
+                pending = memoryview(data)[position + 8 : position + 8 + length]
+                while pending and total < expected and not inflater.eof:
+                    total += len(inflater.decompress(pending, step))
+                    pending = inflater.unconsumed_tail
+            position += 12 + length
+    except zlib.error:
+        pass  # what Pillow decoded ends here too
+    return total
+
+
+def _on_matte(image: Image.Image, matte: tuple[int, int, int]) -> Image.Image:
+    """An LA or RGBA image composited onto ``matte``, as RGB."""
+    flat = Image.new("RGB", image.size, matte)
+    flat.paste(image, mask=image)  # pastes LA/RGBA onto RGB without a converted copy
+    return flat
+
+
+def _transparent_color(image: Image.Image, header: PngHeader) -> object:
     """The tRNS colour key in the units of Pillow's decoded pixels, or None.
 
     Pillow stores the key as written in the file, but decodes 2- and 4-bit grey scaled up to
     0-255 and 16-bit RGB as its high bytes, so such keys would never match a pixel.
     """
-    key = im.info.get("transparency")
-    if key is None:
-        return None
-    if rawmode == "L;2" and isinstance(key, int):
-        return key * 0x55
-    if rawmode == "L;4" and isinstance(key, int):
-        return key * 0x11
-    if rawmode == "RGB;16B" and isinstance(key, tuple):
+    key = image.info.get("transparency")
+    if key is None or header.color_type == 3:  # palette alpha is handled by convert("RGBA")
+        return key
+    if header.color_type == 0 and isinstance(key, int) and header.bit_depth in (2, 4):
+        return key * (0x55 if header.bit_depth == 2 else 0x11)
+    if header.color_type == 2 and header.bit_depth == 16 and isinstance(key, tuple):
         # Approximate: every pixel within 1/256 of the key colour becomes transparent.
         return tuple(value >> 8 for value in key)
     return key
 
 
-def _grey16(im: Image.Image, key: object) -> Image.Image:
-    """16-bit grey to 8-bit L (high byte of each sample), or LA if ``key`` is a colour key."""
-    raw = im.tobytes()  # little-endian 16-bit samples
-    grey = Image.frombytes("L", im.size, raw, "raw", "L;16")  # high bytes
-    if not isinstance(key, int):
-        return grey
-    # The same bytes read as big-endian samples: their "high" bytes are the real low bytes.
-    low = Image.frombytes("L", im.size, raw, "raw", "L;16B")
-    del raw
-    high_differs = grey.point(lambda v: 0 if v == key >> 8 else 255)
-    low_differs = low.point(lambda v: 0 if v == key & 0xFF else 255)
-    grey.putalpha(ImageChops.lighter(high_differs, low_differs))  # 0 only where both bytes match
-    return grey
+def _grey16(image: Image.Image, key: object) -> tuple[Image.Image, Image.Image | None]:
+    """16-bit grey to 8-bit (high byte of each sample), and the colour key's mask if any.
+
+    Works in strips of rows, so that the 16-bit samples are never copied whole.
+    """
+    width, height = image.size
+    grey = Image.new("L", image.size)
+    transparent = Image.new("L", image.size) if isinstance(key, int) else None
+    rows = max(1, _STRIP_BYTES // (2 * width))
+    for top in range(0, height, rows):
+        box = (0, top, width, min(top + rows, height))
+        size = (width, box[3] - top)
+        raw = image.crop(box).tobytes()  # little-endian 16-bit samples
+        high = Image.frombytes("L", size, raw, "raw", "L;16")
+        grey.paste(high, box)
+        if transparent is not None:
+            # The same bytes read as big-endian samples: their "high" bytes are the low bytes.
+            low = Image.frombytes("L", size, raw, "raw", "L;16B")
+            both = ImageChops.darker(
+                high.point(_equal_lut(key >> 8)), low.point(_equal_lut(key & 0xFF))
+            )
+            transparent.paste(both, box)  # 255 only where both bytes match the key
+    return grey, transparent
+
+
+def _equal_lut(value: int) -> list[int]:
+    """A point() table that maps ``value`` to 255 and everything else to 0."""
+    return [255 if level == value else 0 for level in range(256)]

@@ -1,9 +1,11 @@
-"""Why a record failed, in two classes an operator can act on.
+"""Why a record failed, in the two classes that decide where its message goes.
 
-Both classes are reported to SQS as batch item failures, so the message comes back and, after
-``maxReceiveCount`` receives, lands in the DLQ. The class tells the reader of the log line whether
-a retry can help (``transient``: throttling, 5xx, timeouts) or not (``permanent``: bad message,
-not a PNG, too big, missing object) and the message needs a fix or a redrive.
+- ``permanent``: retrying the same message cannot help (bad message, key rule, bucket not allowed,
+  not a PNG, corrupt, too big, missing object, access denied). The handler quarantines the message
+  in the DLQ at once, with the reason as a message attribute, and SQS deletes it from the queue.
+- ``transient``: a later attempt may succeed (throttling, 5xx, timeouts, a refused write). The
+  record is reported as a batch item failure; SQS redelivers it and, after ``maxReceiveCount``
+  receives, the redrive policy moves it to the DLQ.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import ClassVar
 
 
 class Png2JpgError(Exception):
-    """A record could not be converted; ``str(error)`` is the sentence for the log line."""
+    """A record could not be converted; ``str(error)`` is the sentence for the log and the DLQ."""
 
     error_class: ClassVar[str] = "permanent"
 
@@ -22,7 +24,7 @@ class PermanentError(Png2JpgError):
 
 
 class TransientError(Png2JpgError):
-    """Retrying later may succeed (throttling, server errors, timeouts, connection errors)."""
+    """Retrying later may succeed."""
 
     error_class: ClassVar[str] = "transient"
 

@@ -1,245 +1,223 @@
-"""Lambda entry point: an SQS batch in, one JPEG per named PNG out, failed records reported.
+"""Lambda entry point: an SQS batch in, one JPEG per named PNG out, failures sorted.
 
-The event source mapping must use ``function_response_types = ["ReportBatchItemFailures"]``: the
-handler returns ``{"batchItemFailures": [{"itemIdentifier": messageId}, ...]}`` listing exactly the
-records that failed, so SQS deletes the others and redelivers these (then moves them to the DLQ).
+For each record (run by :mod:`png2jpg.batch`, which owns the partial batch response, FIFO order
+and the deadline):
 
-- A record's failure never affects another record: every exception is caught per record, logged
-  (unexpected ones with a traceback, as ``transient`` since retrying is the safe default) and
-  reported. An event that is not an SQS batch (no ``Records``, a record without ``messageId``)
-  raises instead, so Lambda retries the whole batch.
-- Records run concurrently on up to MAX_WORKERS threads; their decodes share a budget of
-  MAX_PIXELS pixels (:mod:`png2jpg.budget`), so a batch needs no more memory than one image.
-- Records of a FIFO queue (they carry a ``MessageGroupId``) run one after another within their
-  group, in batch order; once one fails, the group's later records are reported as failed
-  without being processed ("skipped"), so they are redelivered in order. Other groups go on.
-  Exception: when MAX_RECEIVE_COUNT is set and the failed record's ApproximateReceiveCount has
-  reached it, this was its last receive and SQS moves it to the DLQ, so its group goes on with
-  the later records (otherwise they, received in the same batches, would reach the same count
-  and follow it into the DLQ).
-- Each object named by a record gets one JSON log line (see :mod:`png2jpg.log`) with messageId,
-  bucket, key, output_key, outcome (converted/failed/ignored/skipped), duration_ms, bytes_in,
-  bytes_out, and for failures error_class and a message. A FIFO record that failed on its final
-  receive gets a second WARN line, without outcome, saying that its group continues.
-- Configuration (:mod:`png2jpg.config`) and the S3 client are built once per container, on the
-  first invocation; a configuration error fails that invocation with the list of bad variables.
-  boto3 honours AWS_ENDPOINT_URL (LocalStack) by itself and uses path-style addressing there.
+- parse the body (:mod:`png2jpg.message`), then for each object it names: check the bucket and
+  key, get the PNG, check its header, reserve memory (:mod:`png2jpg.budget`), convert
+  (:mod:`png2jpg.convert`), put the JPEG (:mod:`png2jpg.storage`);
+- a transient failure of any object: the record is reported for redelivery;
+- otherwise a permanent failure (bad body, or any object): the record is quarantined in the DLQ
+  with the reason (:mod:`png2jpg.quarantine`) and not reported, so SQS deletes it; if the DLQ
+  refuses it, it is reported instead. Nothing is lost.
+
+Logs go through the standard ``logging`` module (logger ``png2jpg``), fields in ``extra=``:
+messageId, bucket, key, output_key, outcome, duration_ms, bytes_in, bytes_out, error_class. With
+Lambda's JSON log format the runtime adds timestamp, level and requestId, and the function's
+application log level filters them. One record per object (``converted`` INFO, ``ignored`` INFO,
+``failed`` ERROR), one per record not started (``deferred``, ``skipped`` WARNING); unexpected
+exceptions are transient and logged with their traceback. Metrics: :mod:`png2jpg.metrics`.
+
+Configuration (:mod:`png2jpg.config`) and the AWS clients are built once per container, on the
+first invocation; a configuration error fails that invocation with the list of bad variables.
+boto3 honours AWS_ENDPOINT_URL (LocalStack) by itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import logging
 import os
 import time
-import traceback
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import boto3
 from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError
 from PIL import Image
 
-from png2jpg.budget import PixelBudget
-from png2jpg.config import Config, load_config
-from png2jpg.convert import png_pixels, png_to_jpeg
-from png2jpg.errors import BadMessageError, PermanentError, Png2JpgError, TransientError
-from png2jpg.log import log_json
-from png2jpg.message import S3Location, output_key, parse_body
-
-# Error codes S3 (and KMS behind it) return with a 4xx status that a later retry can fix.
-_TRANSIENT_CODES = frozenset(
-    {
-        "SlowDown",
-        "Throttling",
-        "ThrottlingException",
-        "KMS.ThrottlingException",
-        "RequestTimeout",
-        "RequestTimeTooSkewed",
-        "OperationAborted",
-        "TooManyRequestsException",
-    }
+from png2jpg import metrics
+from png2jpg.batch import (
+    Deadline,
+    DeadlineError,
+    SqsRecord,
+    Status,
+    batch_response,
+    run_batch,
+    sqs_records,
 )
+from png2jpg.budget import MemoryBudget
+from png2jpg.config import Config, load_config
+from png2jpg.convert import PEAK_BYTES_PER_PIXEL, png_to_jpeg, read_header
+from png2jpg.errors import BadMessageError, Png2JpgError, TransientError
+from png2jpg.message import Ignored, S3Location, output_key, parse_body
+from png2jpg.quarantine import quarantine
+from png2jpg.storage import get_png, put_jpeg, source_metadata
+
+log = logging.getLogger("png2jpg")
 
 
 @dataclass(frozen=True)
-class Runtime:
-    """What one container builds once: the configuration, the S3 client, the pixel budget."""
+class Container:
+    """What one execution environment builds once: configuration, clients, memory budget."""
 
     config: Config
     s3: Any
-    pixels: PixelBudget
+    sqs: Any
+    budget: MemoryBudget
+    function_name: str
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One invocation's view: the container, its deadline, the results for its metrics."""
+
+    container: Container
+    deadline: Deadline
+    images: list[metrics.ImageResult]  # appended from worker threads
 
 
 @functools.cache
-def get_runtime() -> Runtime:
-    """Load the configuration and create the S3 client, once per container.
+def get_container() -> Container:
+    """Load the configuration and create the clients, once per container.
 
-    Tests call ``get_runtime.cache_clear()`` to rebuild both after changing the environment.
+    Tests call ``get_container.cache_clear()`` to rebuild them after changing the environment.
     """
     config = load_config(os.environ)
-    # Pillow's own bomb check (warning above the limit, error above twice the limit) agrees with
-    # ours; the exact limit is checked in convert from the header, before decoding. Setting it
-    # once here, not per call, keeps it out of the worker threads.
+    # Pillow's own bomb check agrees with ours; the exact limit is checked from the header first.
     Image.MAX_IMAGE_PIXELS = config.max_pixels
-    s3 = boto3.client(
-        "s3",
-        config=BotoConfig(
-            retries={"mode": "standard"},  # 3 attempts with backoff for throttling and 5xx
-            connect_timeout=5,
-            read_timeout=20,
-            max_pool_connections=max(10, config.max_workers),
-        ),
+    retries = BotoConfig(
+        retries={"mode": "standard"},  # 3 attempts with backoff for throttling and 5xx
+        connect_timeout=5,
+        read_timeout=20,
+        max_pool_connections=max(10, config.max_workers),
     )
     any_bucket = config.allowed_buckets is None
-    log_json(
-        "WARN" if any_bucket else "INFO",
-        message="ALLOWED_BUCKETS is '*': messages may name any bucket the role can reach"
+    log.log(
+        logging.WARNING if any_bucket else logging.INFO,
+        "ALLOWED_BUCKETS is '*': messages may name any bucket the role can reach"
         if any_bucket
         else "configuration loaded",
-        config={
-            "allowed_buckets": "*" if any_bucket else sorted(config.allowed_buckets or ()),
-            "input_prefix": config.input_prefix,
-            "output_prefix": config.output_prefix,
-            "jpeg_quality": config.jpeg_quality,
-            "max_pixels": config.max_pixels,
-            "max_input_bytes": config.max_input_bytes,
-            "matte_color": "#{:02x}{:02x}{:02x}".format(*config.matte_color),
-            "max_workers": config.max_workers,
-            "max_receive_count": config.max_receive_count,
+        extra={
+            "config": {
+                "allowed_buckets": "*" if any_bucket else sorted(config.allowed_buckets or ()),
+                "dlq_url": config.dlq_url,
+                "input_prefix": config.input_prefix,
+                "output_prefix": config.output_prefix,
+                "jpeg_quality": config.jpeg_quality,
+                "max_pixels": config.max_pixels,
+                "max_input_bytes": config.max_input_bytes,
+                "matte_color": "#{:02x}{:02x}{:02x}".format(*config.matte_color),
+                "max_workers": config.max_workers,
+                "metrics_namespace": config.metrics_namespace,
+            }
         },
     )
-    return Runtime(config, s3, PixelBudget(config.max_pixels))
+    return Container(
+        config=config,
+        s3=boto3.client("s3", config=retries),
+        sqs=boto3.client("sqs", config=retries),
+        # One worst-case image at a time: its input bytes plus its decoding.
+        budget=MemoryBudget(config.max_input_bytes + config.max_pixels * PEAK_BYTES_PER_PIXEL),
+        function_name=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "png2jpg"),
+    )
 
 
 def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, list[dict[str, str]]]:
     """Convert the PNGs named by an SQS batch; return the partial batch response."""
-    runtime = get_runtime()
-    groups = _groups(event)
-    if not groups:
-        return {"batchItemFailures": []}
-    workers = min(runtime.config.max_workers, len(groups))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="png2jpg") as pool:
-        failed = set().union(*pool.map(lambda group: _process_group(group, runtime), groups))
-    return {
-        "batchItemFailures": [
-            {"itemIdentifier": record["messageId"]}
-            for group in groups
-            for record in group
-            if record["messageId"] in failed
-        ]
-    }
-
-
-def _groups(event: Mapping[str, Any]) -> list[list[Mapping[str, Any]]]:
-    """Split the batch into lists run in order: one per FIFO message group, else one per record."""
-    records = event.get("Records") if isinstance(event, Mapping) else None
-    if not isinstance(records, list):
-        raise ValueError("not an SQS event: no Records list")
-    groups: dict[object, list[Mapping[str, Any]]] = {}
-    for index, record in enumerate(records):
-        if not isinstance(record, Mapping) or not isinstance(record.get("messageId"), str):
-            raise ValueError(f"not an SQS event: record {index} has no messageId")
-        group_id = _attribute(record, "MessageGroupId")
-        groups.setdefault(("group", group_id) if group_id else index, []).append(record)
-    return list(groups.values())
-
-
-def _process_group(records: list[Mapping[str, Any]], runtime: Runtime) -> set[str]:
-    """Process records in order; after a failure report the rest unprocessed. Return failed ids.
-
-    A failure on the record's last receive (see :func:`_on_last_receive`) does not stop the group.
-    """
-    failed: set[str] = set()
-    blocked = False
-    for record in records:
-        message_id = record["messageId"]
-        if blocked:
-            log_json(
-                "WARN",
-                messageId=message_id,
-                outcome="skipped",
-                message="not processed: an earlier message of its FIFO message group failed "
-                "in this batch, so it is returned to the queue to keep the group's order",
+    container = get_container()
+    records = sqs_records(event)
+    invocation = Invocation(container, Deadline(context), [])
+    statuses = run_batch(
+        records,
+        lambda record: _process_record(record, invocation),
+        invocation.deadline,
+        container.config.max_workers,
+    )
+    for status in statuses:
+        if status.status is Status.DEFERRED:
+            log.warning(
+                "deferred: too little time left before the deadline, returned to the queue",
+                extra={
+                    "messageId": status.record.message_id,
+                    "outcome": "deferred",
+                    "time_left_ms": status.time_left_ms,
+                },
             )
-            failed.add(message_id)
-            continue
-        if _process_record(record, runtime):
-            continue
-        failed.add(message_id)
-        group_id = _attribute(record, "MessageGroupId")
-        if not group_id:
-            continue  # a standard queue's record is a group of its own
-        receive_count = _last_receive_count(record, runtime.config.max_receive_count)
-        if receive_count is None:
-            blocked = True
-            continue
-        log_json(
-            "WARN",
-            messageId=message_id,
-            message_group=group_id,
-            receive_count=receive_count,
-            max_receive_count=runtime.config.max_receive_count,
-            message="FIFO message group continues: this failed message is on its final receive "
-            "(ApproximateReceiveCount reached MAX_RECEIVE_COUNT) and goes to the DLQ, so the "
-            "group's later messages are processed now instead of following it there",
+        elif status.status is Status.SKIPPED:
+            log.warning(
+                "skipped: an earlier message of its FIFO message group is returned to the "
+                "queue, so it is returned too, to keep the group's order",
+                extra={"messageId": status.record.message_id, "outcome": "skipped"},
+            )
+    not_started = sum(status.status in (Status.DEFERRED, Status.SKIPPED) for status in statuses)
+    try:
+        metrics.write(
+            metrics.emf_documents(
+                container.config.metrics_namespace,
+                container.function_name,
+                invocation.images,
+                not_started,
+                dt.datetime.now(dt.UTC),
+            )
         )
-    return failed
+    except Exception:  # raising now would redeliver the batch, quarantined records included
+        log.exception("could not write the invocation's metric documents")
+    return batch_response(statuses)
 
 
-def _last_receive_count(record: Mapping[str, Any], max_receive_count: int | None) -> int | None:
-    """The record's ApproximateReceiveCount if it is at least ``max_receive_count``, else None.
+def _process_record(record: SqsRecord, invocation: Invocation) -> Status:
+    """Convert what a record names: DONE (converted, acknowledged, quarantined), RETRY, DEFERRED."""
+    container, images = invocation.container, invocation.images
+    started = time.perf_counter()
+    fields: dict[str, Any] = dict.fromkeys(("bucket", "key", "output_key", "bytes_in", "bytes_out"))
+    fields["messageId"] = record.message_id
+    try:
+        items = parse_body(record.body)
+    except BadMessageError as exc:
+        _log_failure(fields, started, exc)
+        images.append(metrics.ImageResult(error_class=exc.error_class))
+        return _quarantine(record, container, [str(exc)])
+    errors: list[Png2JpgError] = []
+    for item in items:
+        if isinstance(item, Ignored):
+            where = item.location
+            log.info(
+                f"ignored: {item.reason}",
+                extra={
+                    **fields,
+                    "bucket": where and where.bucket,
+                    "key": where and where.key,
+                    "outcome": "ignored",
+                    "duration_ms": _elapsed_ms(started),
+                },
+            )
+            continue
+        try:
+            result, error = _convert_object(record.message_id, item, invocation)
+        except DeadlineError:
+            return Status.DEFERRED
+        images.append(result)
+        if error is not None:
+            errors.append(error)
+    if any(isinstance(error, TransientError) for error in errors):
+        return Status.RETRY
+    if errors:
+        return _quarantine(record, container, [str(error) for error in errors])
+    return Status.DONE
 
-    SQS moves a message to the DLQ once it has been received maxReceiveCount times, so such a
-    failure was the message's last. None too when MAX_RECEIVE_COUNT is unset or the count is
-    missing or unreadable: the group then stops, which is always safe for its order.
+
+def _convert_object(
+    message_id: str, location: S3Location, invocation: Invocation
+) -> tuple[metrics.ImageResult, Png2JpgError | None]:
+    """Get, convert and put one object and log the outcome; return its result and error.
+
+    Raises :class:`DeadlineError` when waiting for memory left too little time to convert.
     """
-    if max_receive_count is None:
-        return None
-    try:
-        count = int(_attribute(record, "ApproximateReceiveCount") or "")
-    except ValueError:
-        return None
-    return count if count >= max_receive_count else None
-
-
-def _attribute(record: Mapping[str, Any], name: str) -> str | None:
-    """An SQS system attribute of the record (``record["attributes"][name]``), None if absent."""
-    attributes = record.get("attributes")
-    value = attributes.get(name) if isinstance(attributes, Mapping) else None
-    return value if isinstance(value, str) else None
-
-
-def _process_record(record: Mapping[str, Any], runtime: Runtime) -> bool:
-    """Convert every object a record names; True if the record succeeded (or named nothing)."""
-    message_id = record["messageId"]
     started = time.perf_counter()
-    try:
-        locations = parse_body(record.get("body"))
-    except Exception as exc:  # a bad body fails its record, never the batch
-        _log_failure({"messageId": message_id, "bucket": None, "key": None}, started, exc)
-        return False
-    if not locations:
-        log_json(
-            "INFO",
-            messageId=message_id,
-            outcome="ignored",
-            duration_ms=_elapsed_ms(started),
-            message="message names no object to convert (s3:TestEvent or no ObjectCreated record)",
-        )
-        return True
-    # A list, not a generator fed to all(): every object is converted even after one fails.
-    results = [_convert_object(message_id, location, runtime) for location in locations]
-    return all(results)
-
-
-def _convert_object(message_id: str, location: S3Location, runtime: Runtime) -> bool:
-    """Fetch, convert and store one object, log the outcome; True if the JPEG was written."""
-    started = time.perf_counter()
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "messageId": message_id,
         "bucket": location.bucket,
         "key": location.key,
@@ -248,95 +226,80 @@ def _convert_object(message_id: str, location: S3Location, runtime: Runtime) -> 
         "bytes_out": None,
     }
     try:
-        _convert(location, runtime, fields)
+        pixels = _get_convert_put(location, invocation, fields)
+    except DeadlineError:
+        raise
     except Exception as exc:  # one object's failure must not reach the others
-        _log_failure(fields, started, exc)
-        return False
-    log_json("INFO", **fields, outcome="converted", duration_ms=_elapsed_ms(started))
-    return True
+        error = _log_failure(fields, started, exc)
+        return metrics.ImageResult(error_class=error.error_class), error
+    duration_ms = _elapsed_ms(started)
+    log.info("converted", extra={**fields, "outcome": "converted", "duration_ms": duration_ms})
+    result = metrics.ImageResult(None, fields["bytes_in"], fields["bytes_out"], pixels, duration_ms)
+    return result, None
 
 
-def _convert(location: S3Location, runtime: Runtime, fields: dict[str, object]) -> None:
-    config, s3 = runtime.config, runtime.s3
+def _get_convert_put(location: S3Location, invocation: Invocation, fields: dict[str, Any]) -> int:
+    """Check, download, convert and upload one object, filling ``fields``; return its pixels."""
+    container = invocation.container
+    config = container.config
     bucket, key = location.bucket, location.key
     if not config.bucket_allowed(bucket):
         raise BadMessageError(f"bucket {bucket!r} is not in ALLOWED_BUCKETS")
     target = output_key(key, config.input_prefix, config.output_prefix)
     fields["output_key"] = target
-    where = f"s3://{bucket}/{key}"
-
-    response = _s3_call(where, s3.get_object, Bucket=bucket, Key=key)
-    body = response["Body"]
+    data, etag = get_png(container.s3, location, config.max_input_bytes)
+    fields["bytes_in"] = len(data)
     try:
-        size = response["ContentLength"]
-        fields["bytes_in"] = size
-        if size > config.max_input_bytes:
-            raise PermanentError(
-                f"{where} is {size} bytes, over the limit of {config.max_input_bytes} "
-                "(MAX_INPUT_BYTES)"
-            )
-        data = _s3_call(where, body.read)
-    finally:
-        body.close()
-    etag = response["ETag"].strip('"')
-
-    try:
-        with runtime.pixels.reserve(png_pixels(data)):
+        header = read_header(data, max_pixels=config.max_pixels)
+        with container.budget.reserve(len(data) + header.peak_bytes):
+            if (left := invocation.deadline.too_close()) is not None:
+                raise DeadlineError(left)  # the wait for memory used up the time
             jpeg = png_to_jpeg(
                 data,
                 quality=config.jpeg_quality,
                 max_pixels=config.max_pixels,
                 matte=config.matte_color,
             )
-    except PermanentError as exc:
-        raise PermanentError(f"{where}: {exc}") from exc
+    except Png2JpgError as exc:
+        raise type(exc)(f"s3://{bucket}/{key}: {exc}") from exc
     del data
     fields["bytes_out"] = len(jpeg)
-    _s3_call(
-        f"s3://{bucket}/{target}",
-        s3.put_object,
-        Bucket=bucket,
-        Key=target,
-        Body=jpeg,
-        ContentType="image/jpeg",
-        # User metadata travels in HTTP headers, which must be ASCII: the key is URL-quoted.
-        Metadata={"source-key": quote(key, safe="/"), "source-etag": etag},
-    )
+    put_jpeg(container.s3, bucket, target, jpeg, source_metadata(key, etag))
+    return header.pixels
 
 
-def _s3_call(where: str, call: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run one S3 call and turn its exceptions into permanent or transient errors."""
+def _quarantine(record: SqsRecord, container: Container, reasons: list[str]) -> Status:
+    """Send the record to the DLQ: DONE if it went, RETRY (report it) if the DLQ refused."""
     try:
-        return call(**kwargs)
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", ""))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        if code in ("NoSuchKey", "404"):
-            raise PermanentError(f"{where} does not exist ({code})") from exc
-        detail = f"{where}: {code or 'error'} (HTTP {status}) {error.get('Message', '')}".rstrip()
-        if status >= 500 or status == 429 or code in _TRANSIENT_CODES:
-            raise TransientError(detail) from exc
-        raise PermanentError(detail) from exc
-    except BotoCoreError as exc:  # timeouts, connection errors, truncated responses
-        raise TransientError(f"{where}: {exc}") from exc
+        quarantine(container.sqs, container.config.dlq_url, record, "; ".join(reasons))
+    except TransientError as exc:
+        log.error(
+            f"{exc}: it is returned to the queue instead",
+            extra={
+                "messageId": record.message_id,
+                "outcome": "failed",
+                "error_class": exc.error_class,
+            },
+        )
+        return Status.RETRY
+    return Status.DONE
 
 
-def _log_failure(fields: dict[str, object], started: float, exc: Exception) -> None:
-    if isinstance(exc, Png2JpgError):
-        error_class, message, trace = exc.error_class, str(exc), None
-    else:
-        error_class, message = "transient", f"unexpected error: {exc!r}"
-        trace = traceback.format_exc()
-    log_json(
-        "ERROR",
-        **fields,
-        outcome="failed",
-        duration_ms=_elapsed_ms(started),
-        error_class=error_class,
-        message=message,
-        **({"traceback": trace} if trace else {}),
+def _log_failure(fields: dict[str, Any], started: float, exc: Exception) -> Png2JpgError:
+    """Log a failed object or body; return it as a :class:`Png2JpgError` (unexpected: transient)."""
+    known = isinstance(exc, Png2JpgError)
+    error = exc if isinstance(exc, Png2JpgError) else TransientError(f"unexpected error: {exc!r}")
+    log.error(
+        str(error),
+        exc_info=None if known else exc,
+        extra={
+            **fields,
+            "outcome": "failed",
+            "duration_ms": _elapsed_ms(started),
+            "error_class": error.error_class,
+        },
     )
+    return error
 
 
 def _elapsed_ms(started: float) -> int:

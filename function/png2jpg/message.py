@@ -1,14 +1,21 @@
-"""SQS message body to S3 locations, and the input-key to output-key mapping. No I/O.
+"""The message and key contract: SQS message body to S3 objects, input key to output key. No I/O.
 
-A body is one of:
+A body is exactly one of:
 
-- the sender's ``{"bucket": "<name>", "key": "<key>"}`` (the key as stored, not URL-encoded);
-- an S3 event notification ``{"Records": [{"eventName": "ObjectCreated:Put", "s3": {...}}, ...]}``,
-  whose keys are URL-encoded with ``+`` for a space; records of other events (``ObjectRemoved:*``)
-  are skipped;
-- the ``s3:TestEvent`` S3 sends when a notification is configured: it names no object.
+- the sender's ``{"bucket": "<name>", "key": "<key>"}`` (the key as stored, not URL-encoded), with
+  no other field;
+- an S3 event notification ``{"Records": [...]}``, at least one record, each with an ``eventName``
+  and the bucket and URL-encoded key (``+`` for a space) of its object. ``ObjectCreated:*`` records
+  name objects to convert; ``ObjectRemoved:*`` records are acknowledged without output;
+- S3's ``s3:TestEvent``, sent when a notification is configured: acknowledged without output.
 
-The output key rule is documented on :func:`output_key`.
+Anything else is a :class:`~png2jpg.errors.BadMessageError`, a permanent failure: a body that is
+not JSON or nests deeper than the parser allows, one that mixes shapes (``Records`` beside
+``bucket``), an empty ``Records`` list, an unknown event name, and a key S3 could not store
+(not valid UTF-8, over 1,024 bytes). Nothing is acknowledged without a reason.
+
+The output key rule is documented on :func:`output_key`; the sender imports it, so the two
+cannot disagree.
 """
 
 from __future__ import annotations
@@ -21,6 +28,19 @@ from urllib.parse import unquote_plus
 from png2jpg.errors import BadMessageError
 
 _PNG = ".png"
+MAX_KEY_BYTES = 1024  # S3's limit on a key, in UTF-8 bytes
+
+SENDER_FIELDS = frozenset({"bucket", "key"})
+TEST_EVENT_FIELDS = frozenset({"Service", "Event", "Time", "Bucket", "RequestId", "HostId"})
+CREATE_EVENTS = frozenset(
+    {
+        "ObjectCreated:Put",
+        "ObjectCreated:Post",
+        "ObjectCreated:Copy",
+        "ObjectCreated:CompleteMultipartUpload",
+    }
+)
+REMOVE_EVENTS = frozenset({"ObjectRemoved:Delete", "ObjectRemoved:DeleteMarkerCreated"})
 
 
 @dataclass(frozen=True)
@@ -31,55 +51,87 @@ class S3Location:
     key: str
 
 
-def parse_body(body: object) -> list[S3Location]:
-    """Return the objects an SQS message body names, ``[]`` for a body with nothing to convert.
+@dataclass(frozen=True)
+class Ignored:
+    """Something a body names that is acknowledged without output, and why."""
 
-    Raises :class:`BadMessageError` for a body that is not one of the accepted shapes.
+    reason: str
+    location: S3Location | None = None
+
+
+def parse_body(body: object) -> list[S3Location | Ignored]:
+    """Return what an SQS message body names: objects to convert and acknowledged notices.
+
+    Raises :class:`BadMessageError` for a body that is not exactly one of the accepted shapes.
     """
     if not isinstance(body, str):
         raise BadMessageError("message has no body")
     try:
         document = json.loads(body)
+    except RecursionError:
+        raise BadMessageError("message body nests deeper than JSON parsing allows") from None
     except ValueError as exc:
-        raise BadMessageError(f"message body is not JSON ({exc}): {body[:200]!r}") from exc
+        raise BadMessageError(f"message body is not JSON ({exc}): {body[:200]!r}") from None
     if not isinstance(document, dict):
         raise BadMessageError(f"message body is not a JSON object: {body[:200]!r}")
-    if "Records" in document:
-        return _parse_s3_notification(document["Records"])
-    if document.get("Event") == "s3:TestEvent":
-        return []
-    bucket, key = document.get("bucket"), document.get("key")
-    if not _is_text(bucket) or not _is_text(key):
-        raise BadMessageError(
-            'message body needs string "bucket" and "key" fields (or S3 event "Records"), '
-            f"got fields {sorted(document)}"
-        )
-    return [S3Location(bucket, key)]
+    fields = frozenset(document)
+    if fields == SENDER_FIELDS:
+        return [S3Location(_text(document["bucket"], "bucket"), _key(document["key"], "key"))]
+    if fields == {"Records"}:
+        return _notification(document["Records"])
+    test_event = document.get("Event") == "s3:TestEvent" and document.get("Service") == "Amazon S3"
+    if test_event and fields <= TEST_EVENT_FIELDS:
+        return [Ignored("s3:TestEvent: S3 checked that it can send notifications")]
+    raise BadMessageError(
+        'message body must be {"bucket": ..., "key": ...}, an S3 event notification '
+        f'{{"Records": [...]}} or an s3:TestEvent; got fields {sorted(fields)}'
+    )
 
 
-def _parse_s3_notification(records: Any) -> list[S3Location]:
-    if not isinstance(records, list):
-        raise BadMessageError('S3 event notification "Records" is not a list')
-    locations = []
+def _notification(records: Any) -> list[S3Location | Ignored]:
+    if not isinstance(records, list) or not records:
+        raise BadMessageError('S3 event notification "Records" is not a non-empty list')
+    items: list[S3Location | Ignored] = []
     for index, record in enumerate(records):
+        where = f"S3 event notification record {index}"
         try:
             event_name = record["eventName"]
             bucket = record["s3"]["bucket"]["name"]
             raw_key = record["s3"]["object"]["key"]
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError):
             raise BadMessageError(
-                f"S3 event notification record {index} lacks eventName, s3.bucket.name "
-                "or s3.object.key"
-            ) from exc
-        if not (_is_text(event_name) and _is_text(bucket) and _is_text(raw_key)):
-            raise BadMessageError(f"S3 event notification record {index} has non-string fields")
-        if event_name.startswith("ObjectCreated:"):
-            locations.append(S3Location(bucket, unquote_plus(raw_key)))
-    return locations
+                f"{where} lacks eventName, s3.bucket.name or s3.object.key"
+            ) from None
+        location = S3Location(
+            _text(bucket, f"{where} bucket"),
+            _key(unquote_plus(_text(raw_key, f"{where} key")), f"{where} key"),
+        )
+        if event_name in CREATE_EVENTS:
+            items.append(location)
+        elif event_name in REMOVE_EVENTS:
+            items.append(Ignored(f"{event_name}: nothing to convert", location))
+        else:
+            raise BadMessageError(f"{where} has an unknown eventName {event_name!r}")
+    return items
 
 
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and value != ""
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise BadMessageError(f"{what} is not a non-empty string: {value!r}"[:300])
+    return value
+
+
+def _key(value: object, what: str) -> str:
+    key = _text(value, what)
+    try:
+        size = len(key.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise BadMessageError(
+            f"{what} is not valid UTF-8 (it holds a lone surrogate): {key!r}"[:300]
+        ) from None
+    if size > MAX_KEY_BYTES:
+        raise BadMessageError(f"{what} is {size} bytes, over S3's limit of {MAX_KEY_BYTES}")
+    return key
 
 
 def check_prefixes(input_prefix: str, output_prefix: str) -> None:
@@ -103,9 +155,8 @@ def check_prefixes(input_prefix: str, output_prefix: str) -> None:
 def output_key(key: str, input_prefix: str, output_prefix: str) -> str:
     """Return the key of the JPEG for the PNG at ``key``.
 
-    The rule is the contract in DESIGN.md: ``key`` must start with ``input_prefix`` and end in
-    ``.png`` in any case; the output is ``output_prefix`` + the rest of the key with that extension
-    replaced by ``.jpg``:
+    ``key`` must start with ``input_prefix`` and end in ``.png`` in any case; the output is
+    ``output_prefix`` + the rest of the key with that extension replaced by ``.jpg``:
 
     - ``pngfiles/a/b.png`` -> ``jpgfiles/a/b.jpg``;
     - ``pngfiles/a/b.PNG`` -> ``jpgfiles/a/b.jpg`` (likewise ``.Png``, ``.pNG``...);
@@ -117,11 +168,10 @@ def output_key(key: str, input_prefix: str, output_prefix: str) -> str:
     ``a/b.png`` from ever writing the same JPEG.
 
     Keys that differ only in the case of the extension, ``a/b.png`` and ``a/b.PNG``, map to the
-    same ``a/b.jpg``, the later conversion overwriting the earlier one. This is deliberate, a
-    consequence of the contract: the sender and the S3 notification filter select keys by their
-    ``.png`` extension, and the output name is the stem plus ``.jpg`` whatever that extension's
-    case. Apart from that the mapping is injective: the output is determined by, and determines,
-    the pair (stem, extension lowercased).
+    same ``a/b.jpg``, the later conversion overwriting the earlier one: the sender and the S3
+    notification filter select keys by their ``.png`` extension, and the output name is the stem
+    plus ``.jpg`` whatever that extension's case. Apart from that the mapping is injective: the
+    output is determined by, and determines, the pair (stem, extension lowercased).
 
     Raises ValueError for prefixes :func:`check_prefixes` rejects.
     """
@@ -133,5 +183,5 @@ def output_key(key: str, input_prefix: str, output_prefix: str) -> str:
         raise BadMessageError(f"key {key!r} names no object under the input prefix")
     stem, extension = rest[: -len(_PNG)], rest[-len(_PNG) :]
     if extension.lower() != _PNG:
-        raise BadMessageError(f"{key} does not end in .png: only PNG keys are converted")
+        raise BadMessageError(f"{key!r} does not end in .png: only PNG keys are converted")
     return f"{output_prefix}{stem}.jpg"

@@ -1,35 +1,24 @@
 # Plan-level checks of the default configuration and its optional parts.
 #
-# A mock AWS provider: nothing reaches AWS and no credentials are needed. Account, region and partition
-# come from mock_data below. Every policy is built with jsonencode() from values known at plan time, so
-# the policies asserted here are the exact JSON that would be sent to AWS. Every run is `command = plan`.
+# The mock AWS provider of tests/mocks: nothing reaches AWS and no credentials are needed. Every policy is built
+# with jsonencode() from values known at plan time, so the policies asserted here are the exact JSON that would be
+# sent to AWS. Every run is `command = plan`.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-      arn        = "arn:aws:iam::123456789012:user/test"
-      user_id    = "AIDATESTTESTTESTTEST"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      name = "us-east-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition          = "aws"
-      dns_suffix         = "amazonaws.com"
-      reverse_dns_prefix = "com.amazonaws"
-    }
-  }
+  source = "./tests/mocks"
 }
 
 variables {
   function_zip_path = "tests/fixtures/function.zip"
+}
+
+# The DLQ's URL is only known after apply; a fixed one makes the function's environment (DLQ_URL) known.
+override_resource {
+  target          = module.queue.aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/png2jpg-dlq"
+  }
 }
 
 ################################################################################
@@ -75,8 +64,15 @@ run "default_names" {
   }
 
   assert {
-    condition     = output.dlq_alarm_name == "png2jpg-dlq-not-empty" && output.queue_age_alarm_name == "png2jpg-queue-oldest-message-age"
+    condition = [output.dlq_alarm_name, output.queue_age_alarm_name, output.function_errors_alarm_name, output.function_throttles_alarm_name] == [
+      "png2jpg-dlq-not-empty", "png2jpg-queue-oldest-message-age", "png2jpg-function-errors", "png2jpg-function-throttles",
+    ]
     error_message = "Unexpected alarm names."
+  }
+
+  assert {
+    condition     = output.s3_notifications_enabled == false
+    error_message = "S3 notifications must be off by default, and the output must say so."
   }
 
   assert {
@@ -92,6 +88,7 @@ run "default_names" {
 
 run "function_configuration" {
   command = plan
+
 
   assert {
     condition = jsonencode(module.function.configuration) == jsonencode({
@@ -111,31 +108,46 @@ run "function_configuration" {
   assert {
     condition = jsonencode(module.function.environment_variables) == jsonencode({
       ALLOWED_BUCKETS   = "png2jpg-images-123456789012-us-east-1"
+      DLQ_URL           = "https://sqs.us-east-1.amazonaws.com/123456789012/png2jpg-dlq"
       INPUT_PREFIX      = "pngfiles/"
       JPEG_QUALITY      = "85"
+      GLIBC_TUNABLES    = "glibc.malloc.mmap_threshold=131072"
       MATTE_COLOR       = "#ffffff"
       MAX_INPUT_BYTES   = "52428800"
       MAX_PIXELS        = "40000000"
-      MAX_RECEIVE_COUNT = "5"
       MAX_WORKERS       = "4"
+      METRICS_NAMESPACE = "png2jpg"
       OUTPUT_PREFIX     = "jpgfiles/"
     })
     error_message = "Unexpected environment ${jsonencode(module.function.environment_variables)}."
   }
 
   assert {
-    condition     = !contains(keys(module.function.environment_variables), "LOG_LEVEL")
-    error_message = "The function does not read LOG_LEVEL: the level is applied by logging_config.application_log_level."
+    condition     = output.dlq_url == module.function.environment_variables.DLQ_URL
+    error_message = "DLQ_URL must be the DLQ's URL."
   }
 }
 
-run "function_log_levels_and_max_receive_count" {
+run "function_environment_adds_user_variables" {
   command = plan
 
   variables {
-    log_level         = "WARN"
-    system_log_level  = "INFO"
-    max_receive_count = 3
+    metrics_namespace     = "Images/Prod"
+    environment_variables = { FEATURE = "on" }
+  }
+
+  assert {
+    condition     = module.function.environment_variables.FEATURE == "on" && module.function.environment_variables.METRICS_NAMESPACE == "Images/Prod"
+    error_message = "environment_variables must be added and metrics_namespace passed as METRICS_NAMESPACE: ${jsonencode(module.function.environment_variables)}."
+  }
+}
+
+run "function_log_levels" {
+  command = plan
+
+  variables {
+    log_level        = "WARN"
+    system_log_level = "INFO"
   }
 
   assert {
@@ -148,15 +160,6 @@ run "function_log_levels_and_max_receive_count" {
     error_message = "system_log_level must set the logging config's system_log_level."
   }
 
-  assert {
-    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == tostring(var.max_receive_count) && module.function.environment_variables.MAX_RECEIVE_COUNT == "3"
-    error_message = "MAX_RECEIVE_COUNT must be tostring(var.max_receive_count)."
-  }
-
-  assert {
-    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == tostring(jsondecode(module.queue.redrive_policy).maxReceiveCount)
-    error_message = "MAX_RECEIVE_COUNT must equal the queue's redrive maxReceiveCount."
-  }
 }
 
 ################################################################################
@@ -386,30 +389,47 @@ run "iam_policy_is_least_privilege" {
         effect    = s.Effect
         actions   = sort(flatten([s.Action]))
         resources = sort(flatten([s.Resource]))
+        condition = try(s.Condition, null)
       }
       }) == jsonencode({
       ConsumeQueue = {
         effect    = "Allow"
         actions   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
         resources = ["arn:aws:sqs:us-east-1:123456789012:png2jpg"]
+        condition = null
+      }
+      ListInputs = {
+        effect    = "Allow"
+        actions   = ["s3:ListBucket"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1"]
+        condition = { StringLike = { "s3:prefix" = ["pngfiles/*"] } }
+      }
+      QuarantineFailures = {
+        effect    = "Allow"
+        actions   = ["sqs:SendMessage"]
+        resources = ["arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq"]
+        condition = null
       }
       ReadInputs = {
         effect    = "Allow"
         actions   = ["s3:GetObject"]
         resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1/pngfiles/*"]
+        condition = null
       }
       WriteLogs = {
         effect    = "Allow"
         actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
         resources = ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/png2jpg:*"]
+        condition = null
       }
       WriteOutputs = {
         effect    = "Allow"
         actions   = ["s3:PutObject"]
         resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1/jpgfiles/*"]
+        condition = null
       }
     })
-    error_message = "The execution role policy must hold exactly the four scoped statements: ${module.function.policy_json}."
+    error_message = "The execution role policy must hold exactly the six scoped statements: ${module.function.policy_json}."
   }
 
   assert {
@@ -447,11 +467,16 @@ run "iam_policy_follows_prefixes" {
   }
 
   assert {
-    condition = toset(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if startswith(s.Sid, "Read") || startswith(s.Sid, "Write") && s.Sid != "WriteLogs"])) == toset([
+    condition = toset(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if contains(["ReadInputs", "WriteOutputs"], s.Sid)])) == toset([
       "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/in/png/*",
       "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/out/*",
     ])
     error_message = "S3 permissions must follow the prefixes: ${module.function.policy_json}."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.function.policy_json).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListInputs"]) == ["in/png/*"]
+    error_message = "Listing must be limited to the input prefix: ${module.function.policy_json}."
   }
 }
 
@@ -497,8 +522,8 @@ run "iam_policy_with_kms_and_tracing" {
   }
 
   assert {
-    condition     = length(jsondecode(module.function.policy_json).Statement) == 6
-    error_message = "With KMS and tracing the role needs exactly six statements: ${module.function.policy_json}."
+    condition     = length(jsondecode(module.function.policy_json).Statement) == 8
+    error_message = "With KMS and tracing the role needs exactly eight statements: ${module.function.policy_json}."
   }
 
   assert {
@@ -633,6 +658,11 @@ run "s3_notifications" {
   }
 
   assert {
+    condition     = output.s3_notifications_enabled == true
+    error_message = "The s3_notifications_enabled output must follow enable_s3_notifications."
+  }
+
+  assert {
     condition = jsonencode(one([for s in jsondecode(module.queue.queue_policy_json).Statement : {
       effect    = s.Effect
       action    = s.Action
@@ -706,6 +736,8 @@ run "alarm_email_creates_topic" {
             ArnLike = {
               "aws:SourceArn" = [
                 "arn:aws:cloudwatch:us-east-1:123456789012:alarm:png2jpg-dlq-not-empty",
+                "arn:aws:cloudwatch:us-east-1:123456789012:alarm:png2jpg-function-errors",
+                "arn:aws:cloudwatch:us-east-1:123456789012:alarm:png2jpg-function-throttles",
                 "arn:aws:cloudwatch:us-east-1:123456789012:alarm:png2jpg-queue-oldest-message-age",
               ]
             }
@@ -721,6 +753,6 @@ run "alarm_email_creates_topic" {
         },
       ]
     })
-    error_message = "Only this stack's two alarms may publish to the topic, over TLS: ${module.alarms.topic_policy_json}."
+    error_message = "Only this stack's alarms may publish to the topic, over TLS: ${module.alarms.topic_policy_json}."
   }
 }

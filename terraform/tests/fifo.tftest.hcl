@@ -1,28 +1,7 @@
 # FIFO mode: same system, FIFO queues, FIFO limits on the event source mapping, no S3 notifications.
-# Same mock provider as defaults.tftest.hcl (each test file needs its own).
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-      arn        = "arn:aws:iam::123456789012:user/test"
-      user_id    = "AIDATESTTESTTESTTEST"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      name = "us-east-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition          = "aws"
-      dns_suffix         = "amazonaws.com"
-      reverse_dns_prefix = "com.amazonaws"
-    }
-  }
+  source = "./tests/mocks"
 }
 
 variables {
@@ -93,14 +72,14 @@ run "fifo_wiring_identical" {
   }
 
   assert {
-    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == tostring(var.max_receive_count) && module.function.environment_variables.MAX_RECEIVE_COUNT == tostring(jsondecode(module.queue.redrive_policy).maxReceiveCount)
-    error_message = "In FIFO mode the function must know the redrive maxReceiveCount (MAX_RECEIVE_COUNT), or a poison message holds its group back until the group follows it into the DLQ."
-  }
-
-  assert {
     condition = contains(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if s.Sid == "ConsumeQueue"]),
     "arn:aws:sqs:us-east-1:123456789012:png2jpg.fifo")
     error_message = "The role must be allowed to consume the FIFO queue: ${module.function.policy_json}."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.function.policy_json).Statement : s.Resource if s.Sid == "QuarantineFailures"]) == ["arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq.fifo"]
+    error_message = "The function must be allowed to send permanent failures to the FIFO DLQ: ${module.function.policy_json}."
   }
 }
 

@@ -1,28 +1,7 @@
 # Wrong values are refused at plan time with the variable's own error message.
-# Same mock provider as defaults.tftest.hcl (each test file needs its own).
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-      arn        = "arn:aws:iam::123456789012:user/test"
-      user_id    = "AIDATESTTESTTESTTEST"
-    }
-  }
-
-  mock_data "aws_region" {
-    defaults = {
-      name = "us-east-1"
-    }
-  }
-
-  mock_data "aws_partition" {
-    defaults = {
-      partition          = "aws"
-      dns_suffix         = "amazonaws.com"
-      reverse_dns_prefix = "com.amazonaws"
-    }
-  }
+  source = "./tests/mocks"
 }
 
 variables {
@@ -89,6 +68,38 @@ run "same_prefixes_refused" {
   expect_failures = [var.output_prefix]
 }
 
+# Characters that IAM reads as wildcards (* ?) or policy variables (${...}) would widen or break the role's
+# resource ARNs and s3:prefix condition.
+run "input_prefix_wildcard_refused" {
+  command = plan
+  variables { input_prefix = "png*/" }
+  expect_failures = [var.input_prefix]
+}
+
+run "input_prefix_question_mark_refused" {
+  command = plan
+  variables { input_prefix = "png?/" }
+  expect_failures = [var.input_prefix]
+}
+
+run "input_prefix_policy_variable_refused" {
+  command = plan
+  variables { input_prefix = "$${aws:username}/" }
+  expect_failures = [var.input_prefix]
+}
+
+run "output_prefix_wildcard_refused" {
+  command = plan
+  variables { output_prefix = "jpg*/" }
+  expect_failures = [var.output_prefix]
+}
+
+run "output_prefix_brace_refused" {
+  command = plan
+  variables { output_prefix = "jpg{1}/" }
+  expect_failures = [var.output_prefix]
+}
+
 ################################################################################
 # Function
 ################################################################################
@@ -121,6 +132,40 @@ run "runtime_not_python_refused" {
   command = plan
   variables { runtime = "nodejs20.x" }
   expect_failures = [var.runtime]
+}
+
+run "runtime_unsupported_python_refused" {
+  command = plan
+  variables { runtime = "python3.99" }
+  expect_failures = [var.runtime]
+}
+
+run "python3_12_accepted" {
+  command = plan
+  variables {
+    runtime           = "python3.12"
+    function_zip_path = "tests/fixtures/python3.12/function.zip"
+  }
+}
+
+run "environment_variables_kit_names_refused" {
+  command = plan
+  variables {
+    environment_variables = { JPEG_QUALITY = "50", DLQ_URL = "https://example.com", FEATURE = "on" }
+  }
+  expect_failures = [var.environment_variables]
+}
+
+run "metrics_namespace_aws_refused" {
+  command = plan
+  variables { metrics_namespace = "AWS/Lambda" }
+  expect_failures = [var.metrics_namespace]
+}
+
+run "metrics_namespace_empty_refused" {
+  command = plan
+  variables { metrics_namespace = "" }
+  expect_failures = [var.metrics_namespace]
 }
 
 run "architecture_unknown_refused" {
@@ -175,6 +220,12 @@ run "log_level_lowercase_refused" {
   command = plan
   variables { log_level = "info" }
   expect_failures = [var.log_level]
+}
+
+run "log_level_above_info_warns_that_metrics_are_dropped" {
+  command = plan
+  variables { log_level = "ERROR" }
+  expect_failures = [check.metrics_reach_cloudwatch]
 }
 
 run "system_log_level_error_refused" {
@@ -254,6 +305,27 @@ run "maximum_concurrency_one_refused" {
   command = plan
   variables { maximum_concurrency = 1 }
   expect_failures = [var.maximum_concurrency]
+}
+
+run "provisioned_pollers_with_maximum_concurrency_refused" {
+  command = plan
+  variables {
+    maximum_concurrency       = 10
+    provisioned_poller_config = { minimum_pollers = 2, maximum_pollers = 10 }
+  }
+  expect_failures = [var.provisioned_poller_config]
+}
+
+run "provisioned_pollers_below_two_refused" {
+  command = plan
+  variables { provisioned_poller_config = { minimum_pollers = 1, maximum_pollers = 10 } }
+  expect_failures = [var.provisioned_poller_config]
+}
+
+run "provisioned_pollers_minimum_above_maximum_refused" {
+  command = plan
+  variables { provisioned_poller_config = { minimum_pollers = 20, maximum_pollers = 10 } }
+  expect_failures = [var.provisioned_poller_config]
 }
 
 run "maximum_concurrency_above_reserved_refused" {

@@ -6,7 +6,6 @@ applies the root and sets ``PNG2JPG_TERRAFORM_DIR``. Every name comes from Terra
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from sender.terraform import terraform_outputs
+
 ROOT = Path(__file__).resolve().parents[2]
 TFVARS = ROOT / "tests" / "e2e" / "e2e.tfvars"
 
@@ -31,15 +32,6 @@ def _require_session() -> Path:
             "the e2e tests need a LocalStack deployment: run them with `make e2e`", returncode=2
         )
     return Path(directory)
-
-
-def terraform_outputs(directory: Path, state: Path | None = None) -> dict[str, Any]:
-    """``terraform output -json`` of the deployed root, as plain values."""
-    command = ["terraform", f"-chdir={directory}", "output", "-json"]
-    if state:
-        command.append(f"-state={state}")
-    raw = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return {name: output["value"] for name, output in json.loads(raw).items()}
 
 
 @dataclass(frozen=True)

@@ -261,7 +261,7 @@ def test_redrive_after_fixing_the_cause(
     target = output_key(missing_key, prefix, deployment["output_prefix"])
 
     result = subprocess.run(
-        ["make", "--no-print-directory", "redrive", f"TF_DIR={deployment.terraform_dir}"],
+        ["make", "--no-print-directory", "redrive"],  # PNG2JPG_TERRAFORM_DIR names the root
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,20 +1,24 @@
-output "dlq_alarm_name" {
-  description = "Name of the alarm on messages in the DLQ."
-  value       = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
+output "alarms" {
+  description = "The alarms by what they watch (dlq_not_empty, queue_age, function_errors, function_throttles): name, metric, threshold and actions."
+  value = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => {
+    name          = alarm.alarm_name
+    namespace     = alarm.namespace
+    metric_name   = alarm.metric_name
+    dimensions    = alarm.dimensions
+    statistic     = alarm.statistic
+    threshold     = alarm.threshold
+    alarm_actions = alarm.alarm_actions
+    ok_actions    = alarm.ok_actions
+  } }
 }
 
-output "queue_age_alarm_name" {
-  description = "Name of the alarm on the age of the oldest message in the source queue."
-  value       = aws_cloudwatch_metric_alarm.queue_age.alarm_name
-}
-
-output "topic_arn" {
+output "alarm_topic_arn" {
   description = "ARN of the SNS topic created for alarm_email, or null when none was created."
   value       = one(aws_sns_topic.this[*].arn)
 }
 
 output "alarm_actions" {
-  description = "Actions notified by both alarms."
+  description = "Actions notified by every alarm."
   value       = local.actions
 }
 

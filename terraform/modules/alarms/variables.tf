@@ -28,8 +28,13 @@ variable "dlq_name" {
   type        = string
 }
 
-variable "queue_age_threshold_seconds" {
-  description = "The age alarm fires when the oldest message in the source queue is older than this many seconds."
+variable "function_name" {
+  description = "Name of the Lambda function watched for invocation errors and throttles."
+  type        = string
+}
+
+variable "queue_age_alarm_threshold_seconds" {
+  description = "The queue-age alarm fires when the oldest message in the source queue is older than this, in seconds (60 to 1209600)."
   type        = number
 }
 
@@ -45,7 +50,7 @@ variable "alarm_actions" {
   default     = []
 }
 
-variable "topic_kms_key_id" {
+variable "alarm_topic_kms_key_id" {
   description = "KMS key (ID, ARN or alias) encrypting the SNS topic. Its key policy must let cloudwatch.amazonaws.com use it. Null = no KMS encryption."
   type        = string
   default     = null

@@ -2,12 +2,12 @@
 # Bucket
 ################################################################################
 
-# Versioned so that the function pins an exact object version (s3_object_version) and older packages stay
+# Versioned so that the function pins an exact object version (package_version) and older packages stay
 # available for a rollback. SSE-S3: the package holds no secrets.
 module "bucket" {
   source = "../private-bucket"
 
-  name               = var.bucket_name
+  bucket_name        = var.bucket_name
   partition          = var.partition
   force_destroy      = var.force_destroy
   versioning_enabled = true
@@ -42,9 +42,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
 resource "aws_s3_object" "package" {
   bucket      = module.bucket.id
-  key         = var.object_key
-  source      = var.source_path
-  source_hash = filemd5(var.source_path)
+  key         = var.package_key
+  source      = var.package_path
+  source_hash = filemd5(var.package_path)
 
   content_type = "application/zip"
 

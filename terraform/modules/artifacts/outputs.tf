@@ -3,17 +3,12 @@ output "bucket_name" {
   value       = module.bucket.name
 }
 
-output "bucket_arn" {
-  description = "ARN of the artifacts bucket."
-  value       = module.bucket.arn
-}
-
-output "object_key" {
+output "package_key" {
   description = "S3 key of the deployment package."
   value       = aws_s3_object.package.key
 }
 
-output "object_version" {
+output "package_version" {
   description = "S3 version ID of the uploaded deployment package (changes whenever the zip changes)."
   value       = aws_s3_object.package.version_id
 }

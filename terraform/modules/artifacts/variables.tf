@@ -14,12 +14,12 @@ variable "force_destroy" {
   default     = false
 }
 
-variable "source_path" {
-  description = "Local path of the deployment package (zip) to upload. Must exist at plan time."
+variable "package_path" {
+  description = "Local path of the deployment package (zip) to upload. Must exist when its resources are planned."
   type        = string
 }
 
-variable "object_key" {
+variable "package_key" {
   description = "S3 key of the uploaded deployment package."
   type        = string
 }

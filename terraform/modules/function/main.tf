@@ -40,13 +40,22 @@ locals {
         Sid      = "ReadInputs"
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
-        Resource = ["${var.bucket_arn}/${var.input_prefix}*"]
+        Resource = ["${var.image_bucket_arn}/${var.input_prefix}*"]
+      },
+      # Without s3:ListBucket, S3 answers a GetObject of a missing key with 403 AccessDenied instead of 404:
+      # a deleted input would read as a permission problem. Limited to listing under the input prefix.
+      {
+        Sid       = "ListInputs"
+        Effect    = "Allow"
+        Action    = ["s3:ListBucket"]
+        Resource  = [var.image_bucket_arn]
+        Condition = { StringLike = { "s3:prefix" = ["${var.input_prefix}*"] } }
       },
       {
         Sid      = "WriteOutputs"
         Effect   = "Allow"
         Action   = ["s3:PutObject"]
-        Resource = ["${var.bucket_arn}/${var.output_prefix}*"]
+        Resource = ["${var.image_bucket_arn}/${var.output_prefix}*"]
       },
       {
         Sid    = "ConsumeQueue"
@@ -58,6 +67,13 @@ locals {
           "sqs:ReceiveMessage",
         ]
         Resource = [var.queue_arn]
+      },
+      # Permanent failures are quarantined by the function itself (retrying cannot help them).
+      {
+        Sid      = "QuarantineFailures"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = [var.dlq_arn]
       },
       {
         Sid      = "WriteLogs"
@@ -125,9 +141,9 @@ resource "aws_lambda_function" "this" {
 
   reserved_concurrent_executions = coalesce(var.reserved_concurrent_executions, -1)
 
-  s3_bucket         = var.s3_bucket
-  s3_key            = var.s3_key
-  s3_object_version = var.s3_object_version
+  s3_bucket         = var.package_bucket
+  s3_key            = var.package_key
+  s3_object_version = var.package_version
   source_code_hash  = var.source_code_hash
 
   environment {
@@ -137,7 +153,7 @@ resource "aws_lambda_function" "this" {
   logging_config {
     log_format            = "JSON"
     log_group             = aws_cloudwatch_log_group.this.name
-    application_log_level = var.application_log_level
+    application_log_level = var.log_level
     system_log_level      = var.system_log_level
   }
 
@@ -170,6 +186,23 @@ resource "aws_lambda_event_source_mapping" "this" {
 
     content {
       maximum_concurrency = scaling_config.value
+    }
+  }
+
+  dynamic "provisioned_poller_config" {
+    for_each = var.provisioned_poller_config == null ? [] : [var.provisioned_poller_config]
+
+    content {
+      minimum_pollers = provisioned_poller_config.value.minimum_pollers
+      maximum_pollers = provisioned_poller_config.value.maximum_pollers
+    }
+  }
+
+  dynamic "metrics_config" {
+    for_each = var.enable_event_source_mapping_metrics ? [["EventCount"]] : []
+
+    content {
+      metrics = metrics_config.value
     }
   }
 

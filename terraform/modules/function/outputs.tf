@@ -8,16 +8,6 @@ output "function_arn" {
   value       = aws_lambda_function.this.arn
 }
 
-output "role_name" {
-  description = "Name of the function's execution role."
-  value       = aws_iam_role.this.name
-}
-
-output "role_arn" {
-  description = "ARN of the function's execution role."
-  value       = aws_iam_role.this.arn
-}
-
 output "policy_json" {
   description = "The execution role's inline policy (JSON)."
   value       = local.policy
@@ -33,19 +23,9 @@ output "log_group_name" {
   value       = aws_cloudwatch_log_group.this.name
 }
 
-output "log_group_arn" {
-  description = "ARN of the function's log group."
-  value       = local.log_group_arn
-}
-
-output "event_source_mapping_uuid" {
-  description = "UUID of the SQS event source mapping."
-  value       = aws_lambda_event_source_mapping.this.uuid
-}
-
 output "environment_variables" {
   description = "Environment variables of the function."
-  value       = one(aws_lambda_function.this.environment).variables
+  value       = try(one(aws_lambda_function.this.environment).variables, {})
 }
 
 output "configuration" {
@@ -71,5 +51,7 @@ output "event_source_mapping" {
     maximum_batching_window_in_seconds = aws_lambda_event_source_mapping.this.maximum_batching_window_in_seconds
     function_response_types            = aws_lambda_event_source_mapping.this.function_response_types
     maximum_concurrency                = try(one(aws_lambda_event_source_mapping.this.scaling_config).maximum_concurrency, null)
+    metrics                            = try(one(aws_lambda_event_source_mapping.this.metrics_config).metrics, null)
+    provisioned_poller_config          = one(aws_lambda_event_source_mapping.this.provisioned_poller_config)
   }
 }

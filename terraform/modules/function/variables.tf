@@ -38,23 +38,23 @@ variable "tags" {
 # Code
 ################################################################################
 
-variable "s3_bucket" {
-  description = "Bucket holding the deployment package."
+variable "package_bucket" {
+  description = "Name of the artifacts bucket holding the deployment package."
   type        = string
 }
 
-variable "s3_key" {
+variable "package_key" {
   description = "S3 key of the deployment package."
   type        = string
 }
 
-variable "s3_object_version" {
+variable "package_version" {
   description = "S3 version ID of the deployment package; a new version redeploys the function."
   type        = string
 }
 
 variable "source_code_hash" {
-  description = "Base64 SHA-256 of the deployment package (filebase64sha256), so a changed zip redeploys."
+  description = "Base64-encoded SHA-256 of the deployment package (filebase64sha256), so a changed zip redeploys. Null while the package is missing (the root refuses to plan then)."
   type        = string
 }
 
@@ -69,7 +69,7 @@ variable "handler" {
 ################################################################################
 
 variable "runtime" {
-  description = "Lambda runtime identifier, e.g. python3.13."
+  description = "Lambda runtime identifier: python3.12 or python3.13."
   type        = string
 }
 
@@ -89,7 +89,7 @@ variable "timeout" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency. Null leaves the function unreserved."
+  description = "Reserved concurrency of the function, an integer from 1. Null leaves the function unreserved."
   type        = number
   default     = null
 }
@@ -111,7 +111,7 @@ variable "log_retention_days" {
   type        = number
 }
 
-variable "application_log_level" {
+variable "log_level" {
   description = "Lowest level of the function's own JSON log records (their \"level\" field) that Lambda sends to CloudWatch: TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
   type        = string
   default     = "INFO"
@@ -127,18 +127,18 @@ variable "system_log_level" {
 # Permissions
 ################################################################################
 
-variable "bucket_arn" {
-  description = "ARN of the image bucket."
+variable "image_bucket_arn" {
+  description = "ARN of the image bucket the function reads from and writes to."
   type        = string
 }
 
 variable "input_prefix" {
-  description = "Key prefix the function may read (s3:GetObject)."
+  description = "Key prefix the function may read (s3:GetObject) and list (s3:ListBucket with an s3:prefix condition, so a missing key reads as 404 rather than 403). Free of IAM wildcard and policy-variable characters (the root validates it)."
   type        = string
 }
 
 variable "output_prefix" {
-  description = "Key prefix the function may write (s3:PutObject)."
+  description = "Key prefix the function may write (s3:PutObject). Free of IAM wildcard and policy-variable characters (the root validates it)."
   type        = string
 }
 
@@ -157,8 +157,13 @@ variable "queue_arn" {
   type        = string
 }
 
+variable "dlq_arn" {
+  description = "ARN of the dead-letter queue the function sends permanent failures to (sqs:SendMessage, nothing else)."
+  type        = string
+}
+
 variable "batch_size" {
-  description = "Maximum records per invocation."
+  description = "Largest number of records per invocation: 1 to 10000 (standard queue), 1 to 10 (FIFO queue)."
   type        = number
 }
 
@@ -169,7 +174,22 @@ variable "maximum_batching_window_in_seconds" {
 }
 
 variable "maximum_concurrency" {
-  description = "Maximum concurrent invocations by the mapping (2 to 1000). Null = no limit."
+  description = "Most concurrent invocations the mapping starts, an integer from 2 to 1000. Null = no limit. Mutually exclusive with provisioned_poller_config."
   type        = number
   default     = null
+}
+
+variable "enable_event_source_mapping_metrics" {
+  description = "Whether the mapping publishes its EventCount metrics (metrics_config) to CloudWatch (AWS/Lambda, by EventSourceMappingUUID)."
+  type        = bool
+  default     = true
+}
+
+variable "provisioned_poller_config" {
+  description = "Provisioned mode of the mapping: minimum_pollers (2 to 200) and maximum_pollers (2 to 2000) kept ready. Null = standard mode. Mutually exclusive with maximum_concurrency."
+  type = object({
+    minimum_pollers = number
+    maximum_pollers = number
+  })
+  default = null
 }

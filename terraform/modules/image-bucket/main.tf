@@ -5,7 +5,7 @@
 module "bucket" {
   source = "../private-bucket"
 
-  name               = var.bucket_name
+  bucket_name        = var.bucket_name
   partition          = var.partition
   force_destroy      = var.force_destroy
   kms_key_arn        = var.kms_key_arn

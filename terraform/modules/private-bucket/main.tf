@@ -15,7 +15,7 @@ resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_18:Access logging needs a second log bucket; CloudTrail data events cover auditing where required.
   #checkov:skip=CKV_AWS_144:The kit's buckets hold reproducible data (images that can be re-sent and re-converted, a package rebuilt from source); cross-region replication is left to the user.
   #checkov:skip=CKV2_AWS_62:Notifications belong to the caller (the root adds the image bucket's optional S3 -> SQS one; nothing consumes the artifacts bucket's).
-  bucket        = var.name
+  bucket        = var.bucket_name
   force_destroy = var.force_destroy
   tags          = var.tags
 }

@@ -1,10 +1,10 @@
-variable "name" {
+variable "bucket_name" {
   description = "Globally unique name of the bucket: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.name))
-    error_message = "name must be 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit."
   }
 }
 

@@ -1,9 +1,10 @@
-"""Fixtures for the function's unit tests: moto S3, the handler's environment, PNG builders."""
+"""Fixtures for the function's unit tests: moto S3 and SQS, the handler's environment, its logs."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -13,11 +14,13 @@ import pytest
 from moto import mock_aws
 from PIL import Image
 
-from png2jpg.handler import get_runtime, lambda_handler
+from png2jpg.handler import get_container, lambda_handler
 
 BUCKET = "images"
+FUNCTION_NAME = "png2jpg-test"
 FUNCTION_ENV = (
     "ALLOWED_BUCKETS",
+    "DLQ_URL",
     "INPUT_PREFIX",
     "OUTPUT_PREFIX",
     "JPEG_QUALITY",
@@ -25,31 +28,40 @@ FUNCTION_ENV = (
     "MAX_INPUT_BYTES",
     "MATTE_COLOR",
     "MAX_WORKERS",
-    "MAX_RECEIVE_COUNT",
+    "METRICS_NAMESPACE",
 )
+# The fields every per-object log record carries (the logging contract in png2jpg.handler).
+LOG_FIELDS = ("messageId", "bucket", "key", "output_key", "outcome", "duration_ms")
+
+
+class FakeContext:
+    """A Lambda context whose remaining time follows ``remaining_ms`` (the last value repeats)."""
+
+    def __init__(self, *remaining_ms: int) -> None:
+        self._remaining = list(remaining_ms)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self._remaining.pop(0) if len(self._remaining) > 1 else self._remaining[0]
 
 
 @dataclass
 class Harness:
-    """The handler wired to moto S3, with helpers to build SQS events and read the log lines."""
+    """The handler wired to moto S3 and SQS, with helpers for events, logs, DLQ and metrics."""
 
     s3: Any
+    sqs: Any
+    dlq_url: str
+    caplog: pytest.LogCaptureFixture
     capsys: pytest.CaptureFixture[str]
     _next_id: int = field(default=0)
 
     def put(self, key: str, data: bytes, bucket: str = BUCKET) -> None:
         self.s3.put_object(Bucket=bucket, Key=key, Body=data)
 
-    def record(
-        self,
-        body: object,
-        message_id: str | None = None,
-        group: str | None = None,
-        receive_count: int = 1,
-    ) -> dict:
+    def record(self, body: object, message_id: str | None = None, group: str | None = None) -> dict:
         """An SQS record; a non-string body is JSON-encoded, ``group`` makes it a FIFO record."""
         self._next_id += 1
-        attributes = {"ApproximateReceiveCount": str(receive_count)}
+        attributes = {"ApproximateReceiveCount": "1"}
         if group is not None:
             attributes |= {"MessageGroupId": group, "SequenceNumber": str(self._next_id)}
         queue = "png2jpg.fifo" if group is not None else "png2jpg"
@@ -61,19 +73,42 @@ class Harness:
             "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{queue}",
         }
 
-    def invoke(self, *records: dict) -> list[str]:
-        """Run the handler on the records; return the failed message ids."""
-        result = lambda_handler({"Records": list(records)}, None)
+    def invoke(self, *records: dict, context: object = None) -> list[str]:
+        """Run the handler on the records; return the reported (failed) message ids."""
+        result = lambda_handler({"Records": list(records)}, context)
         return [failure["itemIdentifier"] for failure in result["batchItemFailures"]]
 
-    def logs(self) -> list[dict]:
-        """The per-record JSON log lines written since the last call."""
-        lines = [json.loads(line) for line in self.capsys.readouterr().out.splitlines()]
-        return [line for line in lines if "messageId" in line]
+    def logs(self) -> list[logging.LogRecord]:
+        """The function's log records about messages, in the order they were logged."""
+        return [
+            record
+            for record in self.caplog.records
+            if record.name == "png2jpg" and hasattr(record, "messageId")
+        ]
 
-    def log_for(self, message_id: str) -> dict:
-        (line,) = [line for line in self.logs() if line["messageId"] == message_id]
-        return line
+    def log_for(self, message_id: str) -> logging.LogRecord:
+        (record,) = [record for record in self.logs() if record.messageId == message_id]
+        return record
+
+    def outcomes(self) -> dict[str, str]:
+        """messageId -> outcome of every record logged (one per message in these tests)."""
+        return {record.messageId: record.outcome for record in self.logs()}
+
+    def dlq(self) -> list[dict[str, Any]]:
+        """The DLQ's messages (body and attributes), received without waiting."""
+        response = self.sqs.receive_message(
+            QueueUrl=self.dlq_url,
+            MaxNumberOfMessages=10,
+            MessageAttributeNames=["All"],
+            AttributeNames=["All"],
+            WaitTimeSeconds=0,
+        )
+        return response.get("Messages", [])
+
+    def emf(self) -> list[dict[str, Any]]:
+        """The EMF documents printed on stdout since the last call."""
+        lines = self.capsys.readouterr().out.splitlines()
+        return [json.loads(line) for line in lines if line.startswith('{"_aws"')]
 
     def exists(self, key: str, bucket: str = BUCKET) -> bool:
         response = self.s3.list_objects_v2(Bucket=bucket, Prefix=key)
@@ -83,24 +118,67 @@ class Harness:
         data = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
         return Image.open(BytesIO(data))
 
+    def wrap(self, client: str, operation: str, wrapper: Callable[..., Any]) -> None:
+        """Replace ``operation`` of the handler's ``client`` ("s3", "sqs") by a wrapper.
+
+        The wrapper is called as ``wrapper(real_operation, **kwargs)``.
+        """
+        target = getattr(get_container(), client)
+        real = getattr(target, operation)
+        setattr(target, operation, lambda **kwargs: wrapper(real, **kwargs))
+
 
 @pytest.fixture
 def function_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The handler's environment as Terraform sets it (defaults elsewhere), a fresh runtime."""
+    """The handler's environment as Terraform sets it (defaults elsewhere), a fresh container."""
     for name in FUNCTION_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ALLOWED_BUCKETS", BUCKET)
-    # get_runtime sets Pillow's process-wide bomb limit from MAX_PIXELS: restore it afterwards.
+    monkeypatch.setenv("DLQ_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/png2jpg-dlq")
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME)
+    # get_container sets Pillow's process-wide bomb limit from MAX_PIXELS: restore it afterwards.
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)
-    get_runtime.cache_clear()
+    get_container.cache_clear()
     yield
-    get_runtime.cache_clear()
+    get_container.cache_clear()
+
+
+def make_harness(
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fifo: bool,
+) -> Harness:
+    """Create the bucket and the DLQ (FIFO or standard) inside an active moto mock."""
+    caplog.set_level(logging.INFO, logger="png2jpg")
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket=BUCKET)
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    name, attributes = ("png2jpg-dlq.fifo", {"FifoQueue": "true"}) if fifo else ("png2jpg-dlq", {})
+    dlq_url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    monkeypatch.setenv("DLQ_URL", dlq_url)
+    return Harness(s3, sqs, dlq_url, caplog, capsys)
 
 
 @pytest.fixture
-def aws(function_env: None, capsys: pytest.CaptureFixture[str]) -> Iterator[Harness]:
-    """moto S3 with the image bucket; the handler's client is created inside the mock."""
+def moto(
+    function_env: None,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[bool], Harness]]:
+    """Start moto; yield a function that makes the harness with a standard or a FIFO DLQ."""
     with mock_aws(config={"core": {"reset_boto3_session": False}}):
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
-        yield Harness(s3, capsys)
+        yield lambda fifo: make_harness(caplog, capsys, monkeypatch, fifo)
+
+
+@pytest.fixture
+def aws(moto: Callable[[bool], Harness]) -> Harness:
+    """moto S3 with the image bucket and a standard DLQ; the handler's clients made inside."""
+    return moto(False)
+
+
+@pytest.fixture
+def fifo_aws(moto: Callable[[bool], Harness]) -> Harness:
+    """As ``aws``, with a FIFO DLQ (the DLQ of a FIFO queue)."""
+    return moto(True)

@@ -1,20 +1,14 @@
-"""PNG builders for the function's tests (importable, unlike conftest.py)."""
+"""PNG builders for the function's tests: chunk-level PNGs that Pillow would never write."""
 
 from __future__ import annotations
 
 import struct
 import zlib
-from io import BytesIO
-from typing import Any
 
 from PIL import Image
 
-
-def png_bytes(image: Image.Image, **save_options: Any) -> bytes:
-    """Encode ``image`` as PNG in memory."""
-    buffer = BytesIO()
-    image.save(buffer, "PNG", **save_options)
-    return buffer.getvalue()
+from png2jpg.convert import PNG_SIGNATURE
+from tests.imagegen import png_bytes
 
 
 def small_png(color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
@@ -22,7 +16,8 @@ def small_png(color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
     return png_bytes(Image.new("RGB", (16, 16), color))
 
 
-def _chunk(kind: bytes, payload: bytes) -> bytes:
+def chunk(kind: bytes, payload: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC."""
     return (
         struct.pack(">I", len(payload))
         + kind
@@ -31,12 +26,37 @@ def _chunk(kind: bytes, payload: bytes) -> bytes:
     )
 
 
+def ihdr(
+    width: int, height: int, bit_depth: int = 8, color_type: int = 0, interlace: int = 0
+) -> bytes:
+    """An IHDR chunk."""
+    return chunk(
+        b"IHDR", struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, interlace)
+    )
+
+
+def image_png(*chunks: bytes, rows: bytes) -> bytes:
+    """Signature, ``chunks``, one IDAT holding ``rows`` (filtered scanlines) compressed, IEND."""
+    return (
+        PNG_SIGNATURE
+        + b"".join(chunks)
+        + chunk(b"IDAT", zlib.compress(rows, 1))
+        + chunk(b"IEND", b"")
+    )
+
+
 def bomb_png(width: int = 100_000, height: int = 100_000) -> bytes:
     """A valid few-hundred-byte 1-bit grey PNG that claims ``width`` x ``height`` pixels."""
     row = b"\x00" + bytes((width + 7) // 8)  # filter byte + one bit per pixel
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
-        + _chunk(b"IDAT", zlib.compress(row * 4, 9))
-        + _chunk(b"IEND", b"")
-    )
+    return image_png(ihdr(width, height, bit_depth=1), rows=row * 4)
+
+
+def lying_png(width: int, height: int, color_type: int = 0, first: bytes | None = None) -> bytes:
+    """An 8-bit PNG of ``width`` x ``height`` whose header chunks try to hide that size.
+
+    ``first`` goes before its real IHDR: by default a 1x1 IHDR, the decoy a memory budget that
+    trusts the first header would reserve. ``color_type`` 0 is grey, 6 RGBA.
+    """
+    decoy = ihdr(1, 1, color_type=color_type) if first is None else first
+    row = b"\x00" + bytes(width * {0: 1, 2: 3, 4: 2, 6: 4}[color_type])
+    return image_png(decoy, ihdr(width, height, color_type=color_type), rows=row * height)

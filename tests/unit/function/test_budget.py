@@ -1,114 +1,150 @@
-"""The pixel budget keeps a batch's memory at that of one MAX_PIXELS image."""
+"""The memory budget keeps a batch's decoding to that of one worst-case image."""
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PIL import Image
 
 import png2jpg.handler
-from png2jpg.budget import PixelBudget
-from png2jpg.convert import png_pixels
-from tests.unit.function.conftest import Harness
-from tests.unit.function.images import png_bytes
+from png2jpg.budget import MemoryBudget
+from png2jpg.convert import PEAK_BYTES_PER_PIXEL
+from png2jpg.handler import get_container
+from tests.imagegen import png_bytes
+from tests.unit.function.images import lying_png
+
+if TYPE_CHECKING:
+    from tests.unit.function.conftest import Harness
 
 
-class Concurrency:
-    """Wraps a function and records the most calls, and pixels, in flight at once."""
-
-    def __init__(self, function: Callable[..., Any]) -> None:
-        self.function = function
-        self.lock = threading.Lock()
-        self.calls = self.most_calls = self.pixels = self.most_pixels = 0
-
-    def __call__(self, data: bytes, **options: Any) -> Any:
-        pixels = png_pixels(data)
-        with self.lock:
-            self.calls += 1
-            self.pixels += pixels
-            self.most_calls = max(self.most_calls, self.calls)
-            self.most_pixels = max(self.most_pixels, self.pixels)
-        try:
-            time.sleep(0.1)  # long enough for the other threads to arrive
-            return self.function(data, **options)
-        finally:
-            with self.lock:
-                self.calls -= 1
-                self.pixels -= pixels
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Wait (at most 10 s) for ``condition``, which the code under test must make true."""
+    event = threading.Event()
+    for _ in range(10_000):
+        if condition():
+            return
+        event.wait(0.001)
+    raise AssertionError(f"never happened: {what}")
 
 
-def test_png_pixels_reads_the_header_only() -> None:
-    data = png_bytes(Image.new("RGB", (300, 200)))
-    assert png_pixels(data) == 60_000
-    assert png_pixels(data[:24]) == 60_000  # no pixel data needed
-    assert png_pixels(b"\xff\xd8\xff\xe0 a JPEG") == 0
-    assert png_pixels(b"") == 0
+def test_a_reservation_waits_while_the_budget_is_spent_and_gets_it_when_freed() -> None:
+    budget = MemoryBudget(100)
+    order: list[str] = []
 
+    def second() -> None:
+        with budget.reserve(60):
+            order.append("second in")
 
-def test_reservations_never_exceed_the_limit() -> None:
-    budget = PixelBudget(100)
-    in_use = most = 0
-    lock = threading.Lock()
-
-    def work(pixels: int) -> None:
-        nonlocal in_use, most
-        held = min(pixels, budget.limit)  # an oversized image holds the whole budget
-        with budget.reserve(pixels):
-            with lock:
-                in_use += held
-                most = max(most, in_use)
-            time.sleep(0.02)
-            with lock:
-                in_use -= held
-
-    threads = [threading.Thread(target=work, args=(p,)) for p in (60, 60, 30, 30, 10, 500)]
-    for thread in threads:
+    with budget.reserve(60):
+        thread = threading.Thread(target=second)
         thread.start()
-    for thread in threads:
-        thread.join(timeout=5)
-    assert not any(thread.is_alive() for thread in threads), "a reservation never got its pixels"
-    assert most <= 100
-    everything = threading.Thread(target=work, args=(100,))
-    everything.start()
-    everything.join(timeout=5)
-    assert not everything.is_alive(), "the budget was not given back"
+        wait_until(lambda: budget.waiting == 1, "the second reservation waits")
+        order.append("first out")
+    thread.join(timeout=10)
+    assert order == ["first out", "second in"]
+    assert budget.waiting == 0
 
 
-def convert_four(
+def test_an_oversized_reservation_takes_the_whole_budget_instead_of_waiting_forever() -> None:
+    budget = MemoryBudget(100)
+    with budget.reserve(500):
+        pass
+    with budget.reserve(100):  # all of it was given back
+        pass
+
+
+def batch(
     aws: Harness, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], name: str
-) -> Concurrency:
-    """One batch of four ``size`` RGBA PNGs with MAX_PIXELS = 10000 and four workers; all must
-    convert. Returns the spy that watched the conversions."""
+) -> list[dict]:
+    """Four ``size`` RGBA PNGs, MAX_PIXELS = 10000, MAX_INPUT_BYTES = 2000, four workers."""
     monkeypatch.setenv("MAX_PIXELS", "10000")
+    monkeypatch.setenv("MAX_INPUT_BYTES", "2000")
     monkeypatch.setenv("MAX_WORKERS", "4")
-    spy = Concurrency(png2jpg.handler.png_to_jpeg)
-    monkeypatch.setattr(png2jpg.handler, "png_to_jpeg", spy)
     records = []
     for index in range(4):
         aws.put(f"pngfiles/{name}-{index}.png", png_bytes(Image.new("RGBA", size)))
         records.append(aws.record({"bucket": "images", "key": f"pngfiles/{name}-{index}.png"}))
+    return records
 
-    assert aws.invoke(*records) == []
-    assert all(aws.exists(f"jpgfiles/{name}-{index}.jpg") for index in range(4))
-    return spy
+
+def spy_conversions(monkeypatch: pytest.MonkeyPatch, before: Callable[[int], None]) -> list[int]:
+    """Make every conversion call ``before(calls in flight)`` first; return the in-flight counts."""
+    real = png2jpg.handler.png_to_jpeg
+    lock = threading.Lock()
+    in_flight: list[int] = []
+    current = 0
+
+    def convert(data: bytes, **options: Any) -> bytes:
+        nonlocal current
+        with lock:
+            current += 1
+            in_flight.append(current)
+        try:
+            before(current)
+            return real(data, **options)
+        finally:
+            with lock:
+                current -= 1
+
+    monkeypatch.setattr(png2jpg.handler, "png_to_jpeg", convert)
+    return in_flight
 
 
 def test_large_images_of_a_batch_are_decoded_one_at_a_time(
     aws: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Four images of 60 % of MAX_PIXELS each: never two decodes at once, all converted."""
-    spy = convert_four(aws, monkeypatch, (100, 60), "big")
-    assert spy.most_calls == 1
+    """Four images of 60 % of MAX_PIXELS: the first decodes while the other three wait."""
+    records = batch(aws, monkeypatch, (100, 60), "big")
+    first = threading.Event()
+
+    def hold_the_first(_: int) -> None:
+        if not first.is_set():
+            first.set()
+            wait_until(lambda: get_container().budget.waiting == 3, "three conversions wait")
+
+    in_flight = spy_conversions(monkeypatch, hold_the_first)
+    assert aws.invoke(*records) == []
+    assert in_flight == [1, 1, 1, 1]
+    assert all(aws.exists(f"jpgfiles/big-{index}.jpg") for index in range(4))
 
 
-def test_small_images_of_a_batch_still_run_side_by_side(
+def test_small_images_of_a_batch_run_side_by_side(
     aws: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Four images of 20 % of MAX_PIXELS each fit the budget together."""
-    spy = convert_four(aws, monkeypatch, (50, 40), "small")
-    assert spy.most_calls >= 2
-    assert spy.most_pixels <= 10_000
+    """Four images of 20 % of MAX_PIXELS fit the budget together: all four decode at once."""
+    records = batch(aws, monkeypatch, (50, 40), "small")
+    together = threading.Barrier(4, timeout=10)  # breaks (and fails the test) unless all four meet
+    spy_conversions(monkeypatch, lambda _: together.wait())
+    assert aws.invoke(*records) == []
+    assert all(aws.exists(f"jpgfiles/small-{index}.jpg") for index in range(4))
+
+
+def test_the_reservation_is_the_input_plus_the_decoding_the_header_announces(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = batch(aws, monkeypatch, (50, 40), "sized")
+    sizes: list[int] = []
+    budget = get_container().budget
+    real_reserve = budget.reserve
+    monkeypatch.setattr(budget, "reserve", lambda size: sizes.append(size) or real_reserve(size))
+    assert aws.invoke(*records) == []
+    data = png_bytes(Image.new("RGBA", (50, 40)))
+    assert sizes == [len(data) + 50 * 40 * PEAK_BYTES_PER_PIXEL] * 4
+
+
+def test_lying_headers_are_refused_before_they_reserve_or_decode_anything(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four 10 MP RGBA PNGs behind a 1x1 IHDR: quarantined as corrupt, nothing decoded."""
+    records = []
+    for index in range(4):
+        aws.put(f"pngfiles/lying-{index}.png", lying_png(4000, 2500, color_type=6))
+        records.append(aws.record({"bucket": "images", "key": f"pngfiles/lying-{index}.png"}))
+    in_flight = spy_conversions(monkeypatch, lambda _: None)
+    assert aws.invoke(*records) == []
+    assert in_flight == []
+    assert {record.error_class for record in aws.logs()} == {"permanent"}
+    assert len(aws.dlq()) == 4

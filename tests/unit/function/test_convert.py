@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
-from png2jpg.convert import png_to_jpeg
+from png2jpg.convert import JPEG_MAX_SIDE, PEAK_BYTES_PER_PIXEL, png_to_jpeg, read_header
 from png2jpg.errors import InvalidImageError
-from tests.unit.function.images import bomb_png, png_bytes
+from tests.imagegen import png_bytes
+from tests.unit.function.images import bomb_png, chunk, ihdr, image_png, lying_png
 
 CORPUS = Path(__file__).parents[2] / "data" / "png-corpus"
 GOOD = sorted(p for p in CORPUS.rglob("*.png") if "crashers" not in p.parts)
@@ -222,3 +225,75 @@ def test_images_over_max_pixels_are_refused() -> None:
     ):
         png_to_jpeg(data, max_pixels=4999)
     assert jpeg(data, max_pixels=5000).size == (100, 50)
+
+
+def test_header_is_read_without_decoding_and_states_the_memory_it_needs() -> None:
+    header = read_header(png_bytes(Image.new("RGBA", (300, 200)))[:60])  # no pixel data needed
+    assert (header.width, header.height, header.bit_depth, header.color_type) == (300, 200, 8, 6)
+    assert header.pixels == 60_000
+    assert header.peak_bytes == 60_000 * PEAK_BYTES_PER_PIXEL
+
+
+@pytest.mark.parametrize(
+    "first",
+    [None, chunk(b"tEXt", b"Comment\x00hello")],
+    ids=["1x1-ihdr-first", "text-chunk-first"],
+)
+def test_a_header_that_hides_the_real_size_is_corrupt(first: bytes | None) -> None:
+    data = lying_png(4000, 3000, first=first)
+    with Image.open(BytesIO(data)) as pillow:
+        assert pillow.size == (4000, 3000)  # what Pillow would decode
+    with pytest.raises(InvalidImageError, match=r"^corrupt PNG: (more than one IHDR|its first)"):
+        read_header(data)
+    with pytest.raises(InvalidImageError, match=r"^corrupt PNG"):
+        png_to_jpeg(data)
+
+
+@pytest.mark.parametrize("size", [(JPEG_MAX_SIDE + 1, 1), (1, JPEG_MAX_SIDE + 1)])
+def test_a_side_over_jpegs_limit_is_refused_from_the_header_and_nothing_reaches_stderr(
+    size: tuple[int, int], capfd: pytest.CaptureFixture[str]
+) -> None:
+    data = png_bytes(Image.new("L", size))
+    with pytest.raises(InvalidImageError, match=f"at most {JPEG_MAX_SIDE} pixels on a side"):
+        png_to_jpeg(data)
+    assert capfd.readouterr().err == ""  # libjpeg prints its own complaint if it gets that far
+
+
+# Scanlines (count, bytes with the filter byte) of a 64x64 8-bit grey image: 10 of its 64 rows,
+# or the first six of its seven Adam7 passes.
+SHORT_STREAMS = {
+    "plain": (0, [(10, 65)]),
+    "interlaced": (1, [(8, 9), (8, 9), (8, 17), (16, 17), (16, 33), (32, 33)]),
+}
+
+
+@pytest.mark.parametrize("case", list(SHORT_STREAMS))
+def test_image_data_that_ends_before_the_last_row_is_corrupt(case: str) -> None:
+    # A complete zlib stream that stops short: Pillow decodes it and leaves the rest black.
+    interlace, scanlines = SHORT_STREAMS[case]
+    rows = b"".join((b"\x00" + bytes([200]) * (size - 1)) * count for count, size in scanlines)
+    data = image_png(ihdr(64, 64, interlace=interlace), rows=rows)
+    with Image.open(BytesIO(data)) as pillow:
+        pillow.load()  # no error from Pillow itself
+    with pytest.raises(InvalidImageError, match="image data ends before the last row"):
+        png_to_jpeg(data)
+
+
+def test_a_black_last_row_of_a_complete_image_converts() -> None:
+    image = Image.new("RGBA", (32, 32), (255, 0, 0, 255))
+    image.paste((0, 0, 0, 0), (0, 31, 32, 32))  # the last row: zero bytes, like unwritten memory
+    assert jpeg(png_bytes(image)).size == (32, 32)
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_image_data_size_matches_the_corpus(path: Path) -> None:
+    """The scanline arithmetic behind the truncation check, plain and Adam7, every depth."""
+    data = path.read_bytes()
+    header = read_header(data)
+    stream, position = b"", 8
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        if data[position + 4 : position + 8] == b"IDAT":
+            stream += data[position + 8 : position + 8 + length]
+        position += 12 + length
+    assert len(zlib.decompress(stream)) == header.image_data_bytes()

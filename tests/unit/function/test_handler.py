@@ -1,9 +1,11 @@
-"""The Lambda handler against moto S3: outputs, partial batch responses, log lines, FIFO order."""
+"""The handler against moto S3 and SQS: outputs, quarantine, retries, logs, FIFO, deadline."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import time
+import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -11,9 +13,10 @@ from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeou
 from PIL import Image
 
 from png2jpg import handler
-from png2jpg.handler import get_runtime, lambda_handler
-from tests.unit.function.conftest import BUCKET
-from tests.unit.function.images import bomb_png, png_bytes, small_png
+from png2jpg.handler import get_container, lambda_handler
+from tests.imagegen import png_bytes
+from tests.unit.function.conftest import BUCKET, LOG_FIELDS, FakeContext
+from tests.unit.function.images import bomb_png, ihdr, image_png, lying_png, small_png
 
 if TYPE_CHECKING:
     from tests.unit.function.conftest import Harness
@@ -47,6 +50,25 @@ def client_error(operation: str, code: str, status: int) -> ClientError:
     )
 
 
+def fail_for(key: str, error: Exception) -> Any:
+    """A wrapper for ``Harness.wrap`` that raises ``error`` for ``key`` and passes others on."""
+
+    def wrapper(real: Any, **kwargs: Any) -> Any:
+        if kwargs.get("Key") == key:
+            raise error
+        return real(**kwargs)
+
+    return wrapper
+
+
+def attributes(message: dict[str, Any]) -> dict[str, str]:
+    return {name: value["StringValue"] for name, value in message["MessageAttributes"].items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Converted
+
+
 def test_converts_and_writes_jpeg_with_content_type_and_source_metadata(aws: Harness) -> None:
     png = png_bytes(Image.new("RGBA", (40, 30), (10, 20, 30, 255)))
     aws.put("pngfiles/photos/a.png", png)
@@ -59,16 +81,21 @@ def test_converts_and_writes_jpeg_with_content_type_and_source_metadata(aws: Har
     assert output["ContentType"] == "image/jpeg"
     assert output["Metadata"] == {"source-key": "pngfiles/photos/a.png", "source-etag": etag}
     assert jpeg.startswith(b"\xff\xd8\xff")
-    line = aws.log_for("m1")
-    assert line["outcome"] == "converted"
-    assert line["level"] == "INFO"
-    assert line["bucket"] == BUCKET
-    assert line["key"] == "pngfiles/photos/a.png"
-    assert line["output_key"] == "jpgfiles/photos/a.jpg"
-    assert line["bytes_in"] == len(png)
-    assert line["bytes_out"] == len(jpeg)
-    assert isinstance(line["duration_ms"], int)
-    assert "error_class" not in line
+    record = aws.log_for("m1")
+    assert (record.levelno, record.getMessage(), record.outcome) == (
+        logging.INFO,
+        "converted",
+        "converted",
+    )
+    assert (record.bucket, record.key, record.output_key) == (
+        BUCKET,
+        "pngfiles/photos/a.png",
+        "jpgfiles/photos/a.jpg",
+    )
+    assert (record.bytes_in, record.bytes_out) == (len(png), len(jpeg))
+    assert isinstance(record.duration_ms, int)
+    assert not hasattr(record, "error_class")
+    assert aws.dlq() == []
 
 
 def test_non_ascii_source_key_is_url_quoted_in_metadata(aws: Harness) -> None:
@@ -78,6 +105,18 @@ def test_non_ascii_source_key_is_url_quoted_in_metadata(aws: Harness) -> None:
     assert output["Metadata"]["source-key"] == "pngfiles/caf%C3%A9%20au%20lait.png"
 
 
+def test_long_unicode_key_converts_with_a_hashed_source_key(aws: Harness) -> None:
+    key = "pngfiles/" + "写真" * 160 + ".png"  # 973 UTF-8 bytes: S3 takes it, quoted it is 2.9 KB
+    assert len(key.encode()) <= 1024
+    aws.put(key, small_png())
+    assert aws.invoke(aws.record(body(key), "m1")) == []
+    target = "jpgfiles/" + "写真" * 160 + ".jpg"
+    metadata = aws.s3.head_object(Bucket=BUCKET, Key=target)["Metadata"]
+    assert metadata["source-key-sha256"] == hashlib.sha256(key.encode()).hexdigest()
+    assert "source-key" not in metadata
+    assert aws.log_for("m1").outcome == "converted"
+
+
 def test_s3_event_notification_with_encoded_keys_and_several_records(aws: Harness) -> None:
     aws.put("pngfiles/my photoé.png", small_png())
     aws.put("pngfiles/b+c.png", small_png())
@@ -85,60 +124,113 @@ def test_s3_event_notification_with_encoded_keys_and_several_records(aws: Harnes
     assert aws.invoke(record) == []
     assert aws.exists("jpgfiles/my photoé.jpg")
     assert aws.exists("jpgfiles/b+c.jpg")
-    assert [line["outcome"] for line in aws.logs()] == ["converted", "converted"]
+    assert [(r.key, r.outcome) for r in aws.logs()] == [
+        ("pngfiles/my photoé.png", "converted"),
+        ("pngfiles/b+c.png", "converted"),
+    ]
 
 
-def test_one_bad_object_in_an_s3_event_fails_the_message_but_not_the_others(
-    aws: Harness,
+def test_configured_matte_and_quality_reach_the_output(
+    aws: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    aws.put("pngfiles/good.png", small_png())
-    record = aws.record(s3_event("pngfiles/missing.png", "pngfiles/good.png"), "m1")
-    assert aws.invoke(record) == ["m1"]
-    assert aws.exists("jpgfiles/good.jpg")
-    outcomes = {line["key"]: line["outcome"] for line in aws.logs()}
-    assert outcomes == {"pngfiles/missing.png": "failed", "pngfiles/good.png": "converted"}
+    monkeypatch.setenv("MATTE_COLOR", "#00ff00")
+    aws.put("pngfiles/clear.png", png_bytes(Image.new("RGBA", (16, 16), (0, 0, 0, 0))))
+    assert aws.invoke(aws.record(body("pngfiles/clear.png"))) == []
+    red, green, blue = aws.get_image("jpgfiles/clear.jpg").getpixel((8, 8))
+    assert (red < 10, green > 245, blue < 10) == (True, True, True)
 
 
-def test_s3_test_event_is_acknowledged_and_ignored(aws: Harness) -> None:
-    test_event = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": BUCKET}
-    assert aws.invoke(aws.record(test_event, "m1")) == []
-    assert "Contents" not in aws.s3.list_objects_v2(Bucket=BUCKET)
-    assert aws.log_for("m1")["outcome"] == "ignored"
+# ---------------------------------------------------------------------------------------------
+# Acknowledged without output, each with a reason
 
 
-def test_object_removed_notification_is_ignored(aws: Harness) -> None:
-    record = aws.record(s3_event("pngfiles/gone.png", event_name="ObjectRemoved:Delete"), "m1")
-    assert aws.invoke(record) == []
-    assert aws.log_for("m1")["outcome"] == "ignored"
+@pytest.mark.parametrize(
+    ("notice", "reason"),
+    [
+        (
+            {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": "2026-11-29T09:00:00Z",
+             "Bucket": BUCKET, "RequestId": "R", "HostId": "H"},
+            "ignored: s3:TestEvent",
+        ),
+        (
+            s3_event("pngfiles/gone.png", event_name="ObjectRemoved:Delete"),
+            "ignored: ObjectRemoved:Delete",
+        ),
+    ],
+    ids=["s3-test-event", "object-removed"],
+)  # fmt: skip
+def test_notices_are_acknowledged_with_a_log_line(aws: Harness, notice: dict, reason: str) -> None:
+    assert aws.invoke(aws.record(notice, "m1")) == []
+    record = aws.log_for("m1")
+    assert (record.levelno, record.outcome) == (logging.INFO, "ignored")
+    assert record.getMessage().startswith(reason)
+    assert "Contents" not in aws.s3.list_objects_v2(Bucket=BUCKET, Prefix="jpgfiles/")
+    assert aws.dlq() == []
 
 
-BAD_CASES = {
-    # id: (object to store under the key or None, body, message fragment)
+# ---------------------------------------------------------------------------------------------
+# Permanent failures: quarantined at once, with their reason, never reported
+
+
+def nested(depth: int) -> str:
+    return '{"bucket": "images", "key": ' + "[" * depth + "]" * depth + "}"
+
+
+PERMANENT = {
+    # id: (object stored under the key or None, body, message fragment)
     "empty": (b"", body("pngfiles/empty.png"), "pngfiles/empty.png: not a PNG file (an empty"),
     "truncated": (
         png_bytes(Image.effect_noise((64, 64), 50))[:100],
         body("pngfiles/truncated.png"),
-        "pngfiles/truncated.png: corrupt or truncated PNG",
+        "pngfiles/truncated.png: corrupt",
+    ),
+    "short-image-data": (
+        image_png(ihdr(64, 64), rows=(b"\x00" + bytes([200]) * 64) * 10),
+        body("pngfiles/short.png"),
+        "pngfiles/short.png: corrupt PNG: its image data ends before the last row",
+    ),
+    "lying-header": (
+        lying_png(300, 300),
+        body("pngfiles/lying.png"),
+        "pngfiles/lying.png: corrupt PNG: more than one IHDR header chunk",
     ),
     "jpeg-named-png": (
         b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
         body("pngfiles/photo.png"),
         "pngfiles/photo.png: not a PNG file (starts with b'\\xff\\xd8\\xff",
     ),
-    "text-named-png": (
-        b"just some text\n",
-        body("pngfiles/notes.png"),
-        "pngfiles/notes.png: not a PNG file (starts with b'just som'",
-    ),
     "decompression-bomb": (bomb_png(), body("pngfiles/bomb.png"), "too many pixels"),
-    "not-json": (None, "this is not JSON", "message body is not JSON"),
-    "json-without-key": (None, {"bucket": BUCKET}, 'needs string "bucket" and "key"'),
-    "outside-prefix": (None, body("jpgfiles/a.png"), "outside the input prefix 'pngfiles/'"),
-    "not-png-key": (
-        None,
-        body("pngfiles/x.gif"),
-        "pngfiles/x.gif does not end in .png: only PNG keys are converted",
+    "panorama-over-jpeg-limit": (
+        png_bytes(Image.new("L", (65_501, 2))),
+        body("pngfiles/panorama.png"),
+        "too large for JPEG: 65501x2",
     ),
+    "not-json": (None, "this is not JSON", "message body is not JSON"),
+    "nested-100000-deep": (None, nested(100_000), "nests deeper than JSON parsing allows"),
+    "json-without-key": (None, {"bucket": BUCKET}, "message body must be"),
+    "records-beside-bucket-and-key": (
+        None,
+        {"Records": [], "bucket": BUCKET, "key": "pngfiles/a.png"},
+        "got fields ['Records', 'bucket', 'key']",
+    ),
+    "empty-records": (None, {"Records": []}, '"Records" is not a non-empty list'),
+    "mistyped-event-name": (
+        None,
+        s3_event("pngfiles/a.png", event_name="ObjectCreate:Put"),
+        "unknown eventName 'ObjectCreate:Put'",
+    ),
+    "test-event-naming-an-object": (
+        None,
+        {"Event": "s3:TestEvent", "bucket": BUCKET, "key": "pngfiles/a.png"},
+        "message body must be",
+    ),
+    "lone-surrogate-key": (
+        None,
+        '{"bucket": "images", "key": "pngfiles/\\ud800.png"}',
+        "lone surrogate",
+    ),
+    "outside-prefix": (None, body("jpgfiles/a.png"), "outside the input prefix 'pngfiles/'"),
+    "not-png-key": (None, body("pngfiles/x.gif"), "does not end in .png"),
     "other-bucket": (None, body("pngfiles/a.png", "elsewhere"), "'elsewhere' is not in ALLOWED"),
     "missing-object": (None, body("pngfiles/nothing.png"), "does not exist (NoSuchKey)"),
     "too-large": (
@@ -146,32 +238,31 @@ BAD_CASES = {
         body("pngfiles/large.png"),
         "over the limit of 2000 (MAX_INPUT_BYTES)",
     ),
-}
+}  # fmt: skip
 
 
-@pytest.mark.parametrize("case", list(BAD_CASES))
-def test_bad_record_fails_alone_with_a_clear_log_line(
+@pytest.mark.parametrize("case", list(PERMANENT))
+def test_permanent_failure_is_quarantined_with_its_reason_and_the_good_work_goes_on(
     aws: Harness, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
     monkeypatch.setenv("MAX_INPUT_BYTES", "2000")
-    stored, bad_body, message = BAD_CASES[case]
+    stored, bad_body, message = PERMANENT[case]
     if stored is not None:
         aws.put(bad_body["key"], stored)
     aws.put("pngfiles/good.png", small_png())
+    bad = aws.record(bad_body, "bad")
 
-    failed = aws.invoke(aws.record(bad_body, "bad"), aws.record(body("pngfiles/good.png"), "good"))
+    assert aws.invoke(bad, aws.record(body("pngfiles/good.png"), "good")) == []
 
-    assert failed == ["bad"]
     assert aws.exists("jpgfiles/good.jpg")
-    lines = aws.logs()
-    bad = next(line for line in lines if line["messageId"] == "bad")
-    assert bad["outcome"] == "failed"
-    assert bad["level"] == "ERROR"
-    assert bad["error_class"] == "permanent"
-    assert message in bad["message"]
-    assert "traceback" not in bad
-    good = next(line for line in lines if line["messageId"] == "good")
-    assert good["outcome"] == "converted"
+    assert aws.outcomes() == {"bad": "failed", "good": "converted"}
+    record = aws.log_for("bad")
+    assert (record.levelno, record.error_class) == (logging.ERROR, "permanent")
+    assert message in record.getMessage()
+    assert record.exc_info is None  # an expected failure: its sentence says it all
+    (entry,) = aws.dlq()
+    assert entry["Body"] == bad["body"]  # unchanged, so a redrive sends the same message
+    assert attributes(entry) == {"ErrorClass": "permanent", "ErrorMessage": record.getMessage()}
 
 
 def test_too_large_object_is_refused_before_it_is_read(
@@ -180,20 +271,77 @@ def test_too_large_object_is_refused_before_it_is_read(
     monkeypatch.setenv("MAX_INPUT_BYTES", "2000")
     aws.put("pngfiles/large.png", small_png() + bytes(3000))
     reads: list[int] = []
-    real_get_object = get_runtime().s3.get_object
 
-    def get_object(**kwargs: Any) -> dict[str, Any]:
-        response = real_get_object(**kwargs)
+    def count_reads(real: Any, **kwargs: Any) -> dict[str, Any]:
+        response = real(**kwargs)
         real_read = response["Body"].read
         response["Body"].read = lambda *a: reads.append(1) or real_read(*a)
         return response
 
-    monkeypatch.setattr(get_runtime().s3, "get_object", get_object)
-    assert aws.invoke(aws.record(body("pngfiles/large.png"))) != []
+    aws.wrap("s3", "get_object", count_reads)
+    assert aws.invoke(aws.record(body("pngfiles/large.png"), "m1")) == []
     assert reads == []
+    assert aws.log_for("m1").error_class == "permanent"
 
 
-def test_batch_of_ten_mixed_records_reports_exactly_the_bad_ones(aws: Harness) -> None:
+def test_one_bad_object_in_an_s3_event_quarantines_the_message_after_converting_the_rest(
+    aws: Harness,
+) -> None:
+    aws.put("pngfiles/good.png", small_png())
+    record = aws.record(s3_event("pngfiles/missing.png", "pngfiles/good.png"), "m1")
+    assert aws.invoke(record) == []
+    assert aws.exists("jpgfiles/good.jpg")
+    assert [(r.key, r.outcome) for r in aws.logs()] == [
+        ("pngfiles/missing.png", "failed"),
+        ("pngfiles/good.png", "converted"),
+    ]
+    (entry,) = aws.dlq()
+    assert "s3://images/pngfiles/missing.png does not exist" in attributes(entry)["ErrorMessage"]
+
+
+def test_access_denied_on_the_input_is_permanent(aws: Harness) -> None:
+    aws.put("pngfiles/a.png", small_png())
+    aws.wrap(
+        "s3",
+        "get_object",
+        fail_for("pngfiles/a.png", client_error("GetObject", "AccessDenied", 403)),
+    )
+    assert aws.invoke(aws.record(body("pngfiles/a.png"), "m1")) == []
+    assert aws.log_for("m1").error_class == "permanent"
+    (entry,) = aws.dlq()
+    assert (
+        "s3://images/pngfiles/a.png: AccessDenied (HTTP 403)" in attributes(entry)["ErrorMessage"]
+    )
+
+
+def test_a_long_reason_is_cut_to_1000_characters_in_the_dlq(aws: Harness) -> None:
+    key = "pngfiles/" + "x" * 1000 + ".png"
+    assert aws.invoke(aws.record(body(key), "m1")) == []
+    (entry,) = aws.dlq()
+    message = attributes(entry)["ErrorMessage"]
+    assert len(message) == 1000
+    assert message.endswith("…")
+    assert aws.log_for("m1").getMessage().startswith(message[:-1])
+
+
+def test_a_dlq_that_refuses_the_message_leaves_it_reported(aws: Harness) -> None:
+    def refuse(real: Any, **kwargs: Any) -> Any:
+        raise client_error("SendMessage", "AccessDenied", 403)
+
+    aws.wrap("sqs", "send_message", refuse)
+    assert aws.invoke(aws.record(body("jpgfiles/a.png"), "m1")) == ["m1"]
+    first, second = [r for r in aws.logs() if r.messageId == "m1"]
+    assert (first.outcome, first.error_class) == ("failed", "permanent")
+    assert (second.levelno, second.outcome, second.error_class) == (
+        logging.ERROR,
+        "failed",
+        "transient",
+    )
+    assert "could not quarantine the message in the DLQ" in second.getMessage()
+    assert "returned to the queue instead" in second.getMessage()
+
+
+def test_batch_of_ten_mixed_records_quarantines_exactly_the_bad_ones(aws: Harness) -> None:
     for name in ("a", "b", "c", "d", "e"):
         aws.put(f"pngfiles/{name}.png", small_png())
     aws.put("pngfiles/fake.png", b"GIF89a...")
@@ -207,12 +355,18 @@ def test_batch_of_ten_mixed_records_reports_exactly_the_bad_ones(aws: Harness) -
         aws.record(body("pngfiles/d.png"), "ok-4"),
         aws.record(body("other/e.png"), "bad-prefix"),
         aws.record(body("pngfiles/e.png"), "ok-5"),
-        aws.record({"Event": "s3:TestEvent"}, "ok-test-event"),
+        aws.record({"Service": "Amazon S3", "Event": "s3:TestEvent"}, "ok-test-event"),
     ]
-    assert aws.invoke(*records) == ["bad-json", "bad-fake", "bad-missing", "bad-prefix"]
+    assert aws.invoke(*records) == []
     for name in ("a", "b", "c", "d", "e"):
         assert aws.exists(f"jpgfiles/{name}.jpg")
+    quarantined = sorted(entry["Body"] for entry in aws.dlq())
+    assert quarantined == sorted(r["body"] for r in records if r["messageId"].startswith("bad"))
     assert len(aws.logs()) == 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Transient failures: reported, so SQS redelivers them; never quarantined by the function
 
 
 @pytest.mark.parametrize(
@@ -224,39 +378,36 @@ def test_batch_of_ten_mixed_records_reports_exactly_the_bad_ones(aws: Harness) -
         ("get_object", EndpointConnectionError(endpoint_url="https://s3.example")),
         ("put_object", client_error("PutObject", "ServiceUnavailable", 503)),
         ("put_object", ReadTimeoutError(endpoint_url="https://s3.example")),
+        ("put_object", client_error("PutObject", "AccessDenied", 403)),
     ],
-    ids=["slowdown", "500", "request-timeout", "connection", "put-503", "put-read-timeout"],
+    ids=[
+        "slowdown",
+        "500",
+        "request-timeout",
+        "connection",
+        "put-503",
+        "put-read-timeout",
+        "put-denied",
+    ],
 )
-def test_s3_throttling_server_and_network_errors_are_transient(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch, operation: str, error: Exception
+def test_throttling_server_network_and_write_errors_are_transient(
+    aws: Harness, operation: str, error: Exception
 ) -> None:
     aws.put("pngfiles/a.png", small_png())
-
-    def fail(**_: Any) -> None:
-        raise error
-
-    monkeypatch.setattr(get_runtime().s3, operation, fail)
+    key = "pngfiles/a.png" if operation == "get_object" else "jpgfiles/a.jpg"
+    aws.wrap("s3", operation, fail_for(key, error))
     assert aws.invoke(aws.record(body("pngfiles/a.png"), "m1")) == ["m1"]
-    line = aws.log_for("m1")
-    assert line["outcome"] == "failed"
-    assert line["error_class"] == "transient"
-    assert "s3://images/" in line["message"]
+    record = aws.log_for("m1")
+    assert (record.levelno, record.outcome, record.error_class) == (
+        logging.ERROR,
+        "failed",
+        "transient",
+    )
+    assert "s3://images/" in record.getMessage()
+    assert aws.dlq() == []
 
 
-def test_access_denied_is_permanent(aws: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    aws.put("pngfiles/a.png", small_png())
-
-    def deny(**_: Any) -> None:
-        raise client_error("PutObject", "AccessDenied", 403)
-
-    monkeypatch.setattr(get_runtime().s3, "put_object", deny)
-    assert aws.invoke(aws.record(body("pngfiles/a.png"), "m1")) == ["m1"]
-    line = aws.log_for("m1")
-    assert (line["error_class"], line["output_key"]) == ("permanent", "jpgfiles/a.jpg")
-    assert "s3://images/jpgfiles/a.jpg: AccessDenied (HTTP 403)" in line["message"]
-
-
-def test_unexpected_exception_fails_only_its_record_and_logs_a_traceback(
+def test_unexpected_exception_is_transient_and_logged_with_its_traceback(
     aws: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     aws.put("pngfiles/boom.png", small_png((1, 2, 3)))
@@ -272,10 +423,15 @@ def test_unexpected_exception_fails_only_its_record_and_logs_a_traceback(
     records = [aws.record(body("pngfiles/boom.png"), "m1"), aws.record(body("pngfiles/fine.png"))]
     assert aws.invoke(*records) == ["m1"]
     assert aws.exists("jpgfiles/fine.jpg")
-    line = aws.log_for("m1")
-    assert line["error_class"] == "transient"
-    assert "RuntimeError('bug in the converter')" in line["message"]
-    assert "Traceback" in line["traceback"]
+    record = aws.log_for("m1")
+    assert record.error_class == "transient"
+    assert "RuntimeError('bug in the converter')" in record.getMessage()
+    assert record.exc_info is not None
+    assert aws.dlq() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Not an SQS batch
 
 
 @pytest.mark.parametrize(
@@ -302,158 +458,237 @@ def test_empty_batch_succeeds(aws: Harness) -> None:
     assert aws.invoke() == []
 
 
-def fifo_batch(aws: Harness, group: bool, poison_receives: int = 1) -> list[dict]:
-    """A1, B1, A2 (poison), B2, A3, B3 in batch order; FIFO groups A and B if ``group``.
+# ---------------------------------------------------------------------------------------------
+# FIFO
 
-    A2 has been received ``poison_receives`` times, the others once.
-    """
-    for name in ("a1", "a3", "b1", "b2", "b3"):
-        aws.put(f"pngfiles/{name}.png", small_png())
-    aws.put("pngfiles/a2.png", b"poison")
+
+def interleaved_groups(aws: Harness, poison: bytes | None = None) -> list[dict]:
+    """a1, b1, a2, b2, a3, b3 in groups A and B; a2's object is ``poison`` if given."""
+    for name in ("a1", "a2", "a3", "b1", "b2", "b3"):
+        aws.put(f"pngfiles/{name}.png", poison if name == "a2" and poison else small_png())
     order = ["a1", "b1", "a2", "b2", "a3", "b3"]
-    return [
-        aws.record(
-            body(f"pngfiles/{name}.png"),
-            name,
-            group=name[0].upper() if group else None,
-            receive_count=poison_receives if name == "a2" else 1,
-        )
-        for name in order
-    ]
+    return [aws.record(body(f"pngfiles/{n}.png"), n, group=n[0].upper()) for n in order]
 
 
-def test_fifo_failure_skips_the_rest_of_its_group_only(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch
+def test_fifo_permanent_poison_is_quarantined_in_its_group_and_the_group_goes_on(
+    fifo_aws: Harness,
 ) -> None:
-    monkeypatch.setenv("MAX_RECEIVE_COUNT", "3")
-    assert aws.invoke(*fifo_batch(aws, group=True, poison_receives=2)) == ["a2", "a3"]
-    for name in ("a1", "b1", "b2", "b3"):
-        assert aws.exists(f"jpgfiles/{name}.jpg")
-    assert not aws.exists("jpgfiles/a3.jpg")
-    lines = {line["messageId"]: line for line in aws.logs()}
-    assert lines["a2"]["outcome"] == "failed"
-    assert lines["a3"]["outcome"] == "skipped"
-    assert "earlier message of its FIFO message group failed" in lines["a3"]["message"]
-
-
-@pytest.mark.parametrize("poison_receives", [3, 4], ids=["at-max", "over-max"])
-def test_fifo_failure_on_its_final_receive_lets_the_group_go_on(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch, poison_receives: int
-) -> None:
-    monkeypatch.setenv("MAX_RECEIVE_COUNT", "3")
-    failed = aws.invoke(*fifo_batch(aws, group=True, poison_receives=poison_receives))
-    assert failed == ["a2"]
+    records = interleaved_groups(fifo_aws, poison=b"not a png")
+    assert fifo_aws.invoke(*records) == []
     for name in ("a1", "a3", "b1", "b2", "b3"):
-        assert aws.exists(f"jpgfiles/{name}.jpg")
-    lines = aws.logs()
-    assert [line.get("outcome") for line in lines if line["messageId"] == "a3"] == ["converted"]
-    failure, note = [line for line in lines if line["messageId"] == "a2"]
-    assert failure["outcome"] == "failed"
-    assert "outcome" not in note
-    assert note["level"] == "WARN"
-    assert (note["message_group"], note["receive_count"], note["max_receive_count"]) == (
-        "A",
-        poison_receives,
-        3,
+        assert fifo_aws.exists(f"jpgfiles/{name}.jpg")
+    (entry,) = fifo_aws.dlq()
+    assert entry["Body"] == records[2]["body"]
+    assert entry["Attributes"]["MessageGroupId"] == "A"
+    assert entry["Attributes"]["MessageDeduplicationId"] == hashlib.sha256(b"a2").hexdigest()
+    assert attributes(entry)["ErrorClass"] == "permanent"
+
+
+def test_fifo_transient_failure_stops_its_group_for_the_batch(fifo_aws: Harness) -> None:
+    records = interleaved_groups(fifo_aws)
+    fifo_aws.wrap(
+        "s3", "get_object", fail_for("pngfiles/a2.png", client_error("GetObject", "SlowDown", 503))
     )
-    assert "group continues" in note["message"]
-    assert "final receive" in note["message"]
-    assert "DLQ" in note["message"]
+    assert fifo_aws.invoke(*records) == ["a2", "a3"]
+    assert not fifo_aws.exists("jpgfiles/a3.jpg")
+    for name in ("a1", "b1", "b2", "b3"):
+        assert fifo_aws.exists(f"jpgfiles/{name}.jpg")
+    skipped = fifo_aws.log_for("a3")
+    assert (skipped.levelno, skipped.outcome) == (logging.WARNING, "skipped")
+    assert fifo_aws.dlq() == []
 
 
-def test_fifo_group_goes_on_in_order_after_a_final_receive_failure(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch
+def test_fifo_innocent_messages_behind_a_poison_never_reach_the_dlq_and_keep_their_order(
+    fifo_aws: Harness,
 ) -> None:
-    monkeypatch.setenv("MAX_RECEIVE_COUNT", "2")
-    monkeypatch.setenv("MAX_WORKERS", "8")
-    aws.put("pngfiles/a1.png", b"poison")
-    aws.put("pngfiles/a2.png", small_png())
-    aws.put("pngfiles/a3.png", b"poison")
-    aws.put("pngfiles/a4.png", small_png())
+    """A poison, then B failing once: only A is quarantined; B, C, D come back in order."""
+    fifo_aws.put("pngfiles/a.png", b"poison")
+    for name in "bcd":
+        fifo_aws.put(f"pngfiles/{name}.png", small_png())
+    group = [fifo_aws.record(body(f"pngfiles/{n}.png"), n, group="G") for n in "abcd"]
     seen: list[str] = []
-    real_get_object = get_runtime().s3.get_object
+    failures = {"pngfiles/b.png": 1}
 
-    def get_object(**kwargs: Any) -> Any:
+    def flaky(real: Any, **kwargs: Any) -> Any:
         seen.append(kwargs["Key"])
-        return real_get_object(**kwargs)
+        if failures.get(kwargs["Key"]):
+            failures[kwargs["Key"]] -= 1
+            raise client_error("GetObject", "SlowDown", 503)
+        return real(**kwargs)
 
-    monkeypatch.setattr(get_runtime().s3, "get_object", get_object)
-    records = [
-        aws.record(body("pngfiles/a1.png"), "a1", group="A", receive_count=2),
-        aws.record(body("pngfiles/a2.png"), "a2", group="A", receive_count=2),
-        aws.record(body("pngfiles/a3.png"), "a3", group="A", receive_count=1),
-        aws.record(body("pngfiles/a4.png"), "a4", group="A", receive_count=1),
+    fifo_aws.wrap("s3", "get_object", flaky)
+    assert fifo_aws.invoke(*group) == ["b", "c", "d"]
+    assert [entry["Body"] for entry in fifo_aws.dlq()] == [group[0]["body"]]
+    assert not fifo_aws.exists("jpgfiles/c.jpg")
+    assert fifo_aws.invoke(*group[1:]) == []  # SQS redelivers b, c, d in order
+    assert seen == [
+        "pngfiles/a.png",
+        "pngfiles/b.png",
+        "pngfiles/b.png",
+        "pngfiles/c.png",
+        "pngfiles/d.png",
     ]
-    # a1 is on its final receive: a2 goes on; a3 has receives left: a4 waits behind it.
-    assert aws.invoke(*records) == ["a1", "a3", "a4"]
-    assert seen == ["pngfiles/a1.png", "pngfiles/a2.png", "pngfiles/a3.png"]
-    assert aws.exists("jpgfiles/a2.jpg")
-    assert not aws.exists("jpgfiles/a4.jpg")
 
 
-@pytest.mark.parametrize("poison_receives", [1, 3, 100])
-def test_fifo_failure_always_skips_without_max_receive_count(
-    aws: Harness, poison_receives: int
-) -> None:
-    assert get_runtime().config.max_receive_count is None
-    failed = aws.invoke(*fifo_batch(aws, group=True, poison_receives=poison_receives))
-    assert failed == ["a2", "a3"]
-    assert not aws.exists("jpgfiles/a3.jpg")
-    assert {line["messageId"]: line["outcome"] for line in aws.logs()}["a3"] == "skipped"
-
-
-def test_fifo_record_without_a_readable_receive_count_stops_its_group(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("MAX_RECEIVE_COUNT", "1")
-    records = fifo_batch(aws, group=True)
-    del records[2]["attributes"]["ApproximateReceiveCount"]
-    assert aws.invoke(*records) == ["a2", "a3"]
-
-
-def test_standard_queue_failure_on_its_final_receive_logs_no_group_note(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("MAX_RECEIVE_COUNT", "1")
-    assert aws.invoke(*fifo_batch(aws, group=False)) == ["a2"]
-    assert [line["outcome"] for line in aws.logs() if line["messageId"] == "a2"] == ["failed"]
-
-
-def test_fifo_group_records_run_in_batch_order(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch
+def test_fifo_group_records_run_one_at_a_time_in_batch_order(
+    fifo_aws: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MAX_WORKERS", "8")
-    for name in ("a1", "a2", "a3", "a4"):
-        aws.put(f"pngfiles/{name}.png", small_png())
+    names = [f"a{i}" for i in range(8)]
+    for name in names:
+        fifo_aws.put(f"pngfiles/{name}.png", small_png())
     seen: list[str] = []
-    real_get_object = get_runtime().s3.get_object
+    in_flight = most = 0
+    lock = threading.Lock()
 
-    def get_object(**kwargs: Any) -> Any:
-        if kwargs["Key"] == "pngfiles/a1.png":
-            time.sleep(0.2)  # run concurrently, a2..a4 would overtake a1
-        seen.append(kwargs["Key"])
-        return real_get_object(**kwargs)
+    def track(real: Any, **kwargs: Any) -> Any:
+        nonlocal in_flight, most
+        with lock:
+            in_flight += 1
+            most = max(most, in_flight)
+            seen.append(kwargs["Key"])
+        try:
+            return real(**kwargs)
+        finally:
+            with lock:
+                in_flight -= 1
 
-    monkeypatch.setattr(get_runtime().s3, "get_object", get_object)
-    names = ["a1", "a2", "a3", "a4"]
-    assert aws.invoke(*(aws.record(body(f"pngfiles/{n}.png"), n, group="A") for n in names)) == []
+    fifo_aws.wrap("s3", "get_object", track)
+    assert (
+        fifo_aws.invoke(*(fifo_aws.record(body(f"pngfiles/{n}.png"), n, group="A") for n in names))
+        == []
+    )
     assert seen == [f"pngfiles/{n}.png" for n in names]
+    assert most == 1
 
 
-def test_standard_queue_reports_only_the_poison_record(aws: Harness) -> None:
-    assert aws.invoke(*fifo_batch(aws, group=False)) == ["a2"]
-    for name in ("a1", "a3", "b1", "b2", "b3"):
-        assert aws.exists(f"jpgfiles/{name}.jpg")
+# ---------------------------------------------------------------------------------------------
+# Deadline
 
 
-def test_configured_matte_and_quality_reach_the_output(
-    aws: Harness, monkeypatch: pytest.MonkeyPatch
+def test_little_time_left_defers_every_record_without_starting_any(aws: Harness) -> None:
+    aws.put("pngfiles/a.png", small_png())
+    gets: list[str] = []
+    aws.wrap("s3", "get_object", lambda real, **kw: gets.append(kw["Key"]) or real(**kw))
+    records = [aws.record(body("pngfiles/a.png"), f"m{i}") for i in range(3)]
+    assert aws.invoke(*records, context=FakeContext(500)) == ["m0", "m1", "m2"]
+    assert gets == []
+    for record in aws.logs():
+        assert (record.levelno, record.outcome, record.time_left_ms) == (
+            logging.WARNING,
+            "deferred",
+            500,
+        )
+    assert aws.outcomes() == {"m0": "deferred", "m1": "deferred", "m2": "deferred"}
+
+
+def test_the_deadline_mid_batch_defers_the_rest_of_a_fifo_group(
+    fifo_aws: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MATTE_COLOR", "#00ff00")
-    aws.put("pngfiles/clear.png", png_bytes(Image.new("RGBA", (16, 16), (0, 0, 0, 0))))
-    assert aws.invoke(aws.record(body("pngfiles/clear.png"))) == []
-    red, green, blue = aws.get_image("jpgfiles/clear.jpg").getpixel((8, 8))
-    assert (red < 10, green > 245, blue < 10) == (True, True, True)
+    monkeypatch.setenv("MAX_WORKERS", "1")
+    for name in ("a1", "a2", "a3"):
+        fifo_aws.put(f"pngfiles/{name}.png", small_png())
+    group = [fifo_aws.record(body(f"pngfiles/{n}.png"), n, group="A") for n in ("a1", "a2", "a3")]
+    # 60 s at the start (reserve: 15 s), 59 s and 58 s as a1 starts and converts, then 10 s:
+    # a2 and a3 must wait.
+    context = FakeContext(60_000, 59_000, 58_000, 10_000)
+    assert fifo_aws.invoke(*group, context=context) == ["a2", "a3"]
+    assert fifo_aws.outcomes() == {"a1": "converted", "a2": "deferred", "a3": "deferred"}
+    assert not fifo_aws.exists("jpgfiles/a2.jpg")
+
+
+def test_time_spent_waiting_for_memory_defers_the_record_instead_of_running_late(
+    aws: Harness,
+) -> None:
+    aws.put("pngfiles/a.png", small_png())
+    # 60 s at the start, 59 s when it starts, 1 s once its memory is reserved.
+    context = FakeContext(60_000, 59_000, 1_000)
+    assert aws.invoke(aws.record(body("pngfiles/a.png"), "m1"), context=context) == ["m1"]
+    assert aws.outcomes() == {"m1": "deferred"}
+    assert not aws.exists("jpgfiles/a.jpg")
+    assert aws.dlq() == []
+
+
+def test_plenty_of_time_left_starts_every_record(aws: Harness) -> None:
+    aws.put("pngfiles/a.png", small_png())
+    records = [aws.record(body("pngfiles/a.png"), f"m{i}") for i in range(3)]
+    assert aws.invoke(*records, context=FakeContext(900_000)) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Logs and metrics
+
+
+def test_every_outcome_logs_one_record_at_its_level_with_its_fields(
+    fifo_aws: Harness,
+) -> None:
+    fifo_aws.put("pngfiles/ok.png", small_png())
+    fifo_aws.put("pngfiles/slow.png", small_png())
+    fifo_aws.wrap(
+        "s3",
+        "get_object",
+        fail_for("pngfiles/slow.png", client_error("GetObject", "SlowDown", 503)),
+    )
+    records = [
+        fifo_aws.record(body("pngfiles/ok.png"), "converted", group="1"),
+        fifo_aws.record(
+            s3_event("pngfiles/x.png", event_name="ObjectRemoved:Delete"), "ignored", group="2"
+        ),
+        fifo_aws.record(body("pngfiles/none.png"), "permanent", group="3"),
+        fifo_aws.record(body("pngfiles/slow.png"), "transient", group="4"),
+        fifo_aws.record(body("pngfiles/ok.png"), "skipped", group="4"),
+    ]
+    fifo_aws.invoke(*records)
+    by_id = {record.messageId: record for record in fifo_aws.logs()}
+    assert sorted(by_id) == sorted(r["messageId"] for r in records)
+    expected = {
+        "converted": (logging.INFO, "converted", None),
+        "ignored": (logging.INFO, "ignored", None),
+        "permanent": (logging.ERROR, "failed", "permanent"),
+        "transient": (logging.ERROR, "failed", "transient"),
+        "skipped": (logging.WARNING, "skipped", None),
+    }
+    for message_id, (level, outcome, error_class) in expected.items():
+        record = by_id[message_id]
+        assert (record.levelno, record.outcome, getattr(record, "error_class", None)) == (
+            level,
+            outcome,
+            error_class,
+        )
+        if outcome != "skipped":
+            assert all(hasattr(record, name) for name in LOG_FIELDS), message_id
+    assert (by_id["converted"].bytes_in, by_id["converted"].bytes_out) != (None, None)
+
+
+def test_one_emf_document_per_invocation_counts_the_batch(aws: Harness) -> None:
+    aws.put("pngfiles/a.png", png_bytes(Image.new("RGB", (1000, 500))))
+    aws.put("pngfiles/b.png", small_png())
+    aws.put("pngfiles/slow.png", small_png())
+    aws.wrap(
+        "s3",
+        "get_object",
+        fail_for("pngfiles/slow.png", client_error("GetObject", "SlowDown", 503)),
+    )
+    aws.emf()  # drop what earlier steps printed
+    records = [
+        aws.record(body("pngfiles/a.png")),
+        aws.record(body("pngfiles/b.png")),
+        aws.record(body("pngfiles/missing.png")),
+        aws.record("not json"),
+        aws.record(body("pngfiles/slow.png")),
+    ]
+    aws.invoke(*records)
+    main, permanent, transient = aws.emf()
+    assert (main["ImagesConverted"], main["ImagesFailed"], main["ImagesDeferred"]) == (2, 3, 0)
+    assert main["Megapixels"] == pytest.approx(0.500256)
+    assert len(main["ConversionTime"]) == 2
+    assert main["FunctionName"] == "png2jpg-test"
+    assert (permanent["ErrorClass"], permanent["ImagesFailed"]) == ("permanent", 2)
+    assert (transient["ErrorClass"], transient["ImagesFailed"]) == ("transient", 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Container
 
 
 def test_star_allows_any_bucket_and_warns_at_cold_start(
@@ -464,15 +699,14 @@ def test_star_allows_any_bucket_and_warns_at_cold_start(
     aws.put("pngfiles/a.png", small_png(), bucket="elsewhere")
     assert aws.invoke(aws.record(body("pngfiles/a.png", "elsewhere"))) == []
     assert aws.exists("jpgfiles/a.jpg", bucket="elsewhere")
-    first = json.loads(aws.capsys.readouterr().out.splitlines()[0])
-    assert first["level"] == "WARN"
-    assert "ALLOWED_BUCKETS is '*'" in first["message"]
+    (warning,) = [r for r in aws.caplog.records if r.levelno == logging.WARNING]
+    assert "ALLOWED_BUCKETS is '*'" in warning.getMessage()
 
 
-def test_client_is_created_once_per_container(aws: Harness) -> None:
+def test_clients_are_created_once_per_container(aws: Harness) -> None:
     aws.put("pngfiles/a.png", small_png())
-    first = get_runtime()
+    first = get_container()
     aws.invoke(aws.record(body("pngfiles/a.png")))
     aws.invoke(aws.record(body("pngfiles/a.png")))
-    assert get_runtime() is first
+    assert get_container() is first
     assert first.s3.meta.config.retries["mode"] == "standard"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from png2jpg.errors import BadMessageError
-from png2jpg.message import S3Location, check_prefixes, output_key, parse_body
+from png2jpg.message import Ignored, S3Location, check_prefixes, output_key, parse_body
 
 
 def s3_notification(*records: tuple[str, str, str]) -> str:
@@ -45,19 +46,33 @@ def test_s3_notification_keys_are_url_decoded_with_plus_as_space() -> None:
     ]
 
 
-def test_s3_notification_skips_events_other_than_object_created() -> None:
+def test_s3_notification_acknowledges_removals_with_a_reason() -> None:
     body = s3_notification(
         ("ObjectRemoved:Delete", "images", "pngfiles/gone.png"),
         ("ObjectCreated:Copy", "images", "pngfiles/new.png"),
     )
-    assert parse_body(body) == [S3Location("images", "pngfiles/new.png")]
+    assert parse_body(body) == [
+        Ignored(
+            "ObjectRemoved:Delete: nothing to convert", S3Location("images", "pngfiles/gone.png")
+        ),
+        S3Location("images", "pngfiles/new.png"),
+    ]
 
 
-def test_s3_test_event_names_nothing() -> None:
+def test_genuine_s3_test_event_is_acknowledged_with_a_reason() -> None:
     body = json.dumps(
-        {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": "2024-01-01T00:00:00.000Z"}
+        {
+            "Service": "Amazon S3",
+            "Event": "s3:TestEvent",
+            "Time": "2024-01-01T00:00:00.000Z",
+            "Bucket": "images",
+            "RequestId": "5582815E1AEA5ADF",
+            "HostId": "8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE",
+        }
     )
-    assert parse_body(body) == []
+    (ignored,) = parse_body(body)
+    assert isinstance(ignored, Ignored)
+    assert ignored.reason.startswith("s3:TestEvent")
 
 
 @pytest.mark.parametrize(
@@ -66,25 +81,54 @@ def test_s3_test_event_names_nothing() -> None:
         (None, "message has no body"),
         ("not json", "message body is not JSON"),
         ("[1, 2]", "not a JSON object"),
-        ('{"bucket": "images"}', 'needs string "bucket" and "key"'),
-        ('{"bucket": "images", "key": 7}', 'needs string "bucket" and "key"'),
-        ('{"bucket": "", "key": "pngfiles/a.png"}', 'needs string "bucket" and "key"'),
-        ('{"Records": {"s3": {}}}', '"Records" is not a list'),
+        ("[" * 100_000 + "]" * 100_000, "nests deeper than JSON parsing allows"),
+        ('{"bucket": "images"}', "got fields ['bucket']"),
+        ('{"bucket": "images", "key": 7}', "key is not a non-empty string: 7"),
+        ('{"bucket": "", "key": "pngfiles/a.png"}', "bucket is not a non-empty string"),
+        ('{"bucket": "images", "key": "pngfiles/a.png", "Key": "x"}', "got fields ['Key',"),
+        ('{"bucket": "images", "key": "pngfiles/\\ud800.png"}', "lone surrogate"),
+        (
+            json.dumps({"bucket": "images", "key": "pngfiles/" + "é" * 600}),
+            "over S3's limit of 1024",
+        ),
+        ('{"Records": [], "bucket": "images", "key": "pngfiles/a.png"}', "got fields ['Records',"),
+        ('{"Records": []}', '"Records" is not a non-empty list'),
+        ('{"Records": {"s3": {}}}', '"Records" is not a non-empty list'),
         ('{"Records": [{"eventName": "ObjectCreated:Put"}]}', "lacks eventName, s3.bucket.name"),
+        (s3_notification(("ObjectCreate:Put", "images", "pngfiles/a.png")), "unknown eventName"),
+        (
+            s3_notification(("ObjectRestore:Completed", "images", "pngfiles/a.png")),
+            "unknown eventName",
+        ),
+        (
+            '{"Event": "s3:TestEvent", "Service": "Amazon S3", "key": "pngfiles/a.png"}',
+            "got fields",
+        ),
+        ('{"Event": "s3:TestEvent"}', "got fields ['Event']"),
     ],
     ids=[
         "no-body",
         "not-json",
         "not-object",
+        "nested-100000-deep",
         "no-key",
         "key-not-string",
         "empty-bucket",
+        "extra-field",
+        "lone-surrogate",
+        "key-over-1024-bytes",
+        "records-beside-bucket-and-key",
+        "empty-records",
         "records-not-list",
         "record-without-s3",
+        "mistyped-event-name",
+        "other-event-name",
+        "test-event-naming-a-key",
+        "test-event-without-service",
     ],
 )
 def test_bad_bodies_are_rejected_with_a_reason(body: object, message: str) -> None:
-    with pytest.raises(BadMessageError, match=message):
+    with pytest.raises(BadMessageError, match=re.escape(message)):
         parse_body(body)
 
 
@@ -131,7 +175,7 @@ def test_output_key_with_other_prefixes() -> None:
 def test_output_key_rejects_keys_that_do_not_end_in_png(key: str) -> None:
     with pytest.raises(BadMessageError) as raised:
         output_key(key, "pngfiles/", "jpgfiles/")
-    assert str(raised.value) == f"{key} does not end in .png: only PNG keys are converted"
+    assert str(raised.value) == f"{key!r} does not end in .png: only PNG keys are converted"
 
 
 def test_extension_case_variants_share_one_output_and_bare_names_are_rejected() -> None:

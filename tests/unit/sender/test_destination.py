@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sender.cli import main
-from sender.clients import make_client
+from sender.preflight import client
 
 from .conftest import BUCKET
 
@@ -49,7 +49,7 @@ def test_terraform_outputs_name_bucket_queue_and_prefixes(
 def test_flags_and_environment_win_over_terraform_outputs(
     aws: Any, make_pngs: Any, fake_terraform: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake_terraform({"bucket_name": "not-this-one", "queue_url": "http://not/this"})
+    log = fake_terraform({"bucket_name": "not-this-one", "queue_url": "http://not/this"})
     make_pngs(tmp_path / "p", ["a.png"])
     monkeypatch.setenv("PNG2JPG_BUCKET", BUCKET)
     monkeypatch.setenv("PNG2JPG_QUEUE_URL", aws.queue_url)
@@ -58,6 +58,10 @@ def test_flags_and_environment_win_over_terraform_outputs(
 
     assert len(aws.messages()) == 1
     assert list(aws.objects()) == ["pngfiles/a.png"]
+    assert not log.exists()  # terraform was not needed
+
+
+QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/png2jpg"
 
 
 @pytest.mark.parametrize(
@@ -65,20 +69,17 @@ def test_flags_and_environment_win_over_terraform_outputs(
     [
         ([], "the following arguments are required: PATH"),
         (["x.png"], "no bucket: pass --bucket NAME, set PNG2JPG_BUCKET"),
-        (["--bucket", "b", "x.png"], "no queue: pass --queue-url URL, set PNG2JPG_QUEUE_URL"),
-        (["--terraform-dir", "/no/such/dir", "x.png"], "--terraform-dir /no/such/dir: no such"),
+        (["--bucket", "images", "x.png"], "no queue: pass --queue-url URL, set PNG2JPG_QUEUE_URL"),
+        (["--terraform-dir", "/no/such/dir", "x.png"], "directory /no/such/dir: no such"),
+        (["--terraform-state", "s", "x.png"], "--terraform-state needs --terraform-dir"),
+        (["--concurrency", "0", "x.png"], "must be from 1 to 64, got 0"),
+        (["--wait", "-1", "x.png"], "argument --wait: must be from 0 to 86400, got -1"),
         (
-            ["--bucket", "b", "--queue-url", "q", "--terraform-state", "s", "x.png"],
-            "needs --terraform-dir",
-        ),
-        (["--concurrency", "0", "x.png"], "must be greater than 0"),
-        (["--wait", "-1", "x.png"], "--wait"),
-        (
-            ["--bucket", "b", "--queue-url", "q", "--input-prefix", "/abs/", "x.png"],
+            ["--bucket", "images", "--queue-url", QUEUE, "--input-prefix", "/abs/", "x.png"],
             "not start with '/'",
         ),
         (
-            ["--bucket", "b", "--queue-url", "q", "--output-prefix", "pngfiles/x/", "x.png"],
+            ["--bucket", "images", "--queue-url", QUEUE, "--output-prefix", "pngfiles/x/", "x"],
             "overlap",
         ),
     ],
@@ -125,14 +126,28 @@ def test_help_shows_examples_and_exits_0(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "--terraform-dir terraform" in out
     assert "AWS_ENDPOINT_URL=http://localhost:4566" in out
+    for status in ("0 ", "1 ", "2 ", "130 "):
+        assert f"\n  {status}" in out  # every exit status is explained
 
 
 def test_clients_honour_aws_region_and_size_their_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
 
-    client = make_client("sqs", concurrency=32)
+    sqs = client("sqs", QUEUE, connections=32)
 
-    assert client.meta.region_name == "eu-west-3"
-    assert client.meta.config.max_pool_connections >= 32
-    assert client.meta.config.retries["mode"] == "standard"
+    assert sqs.meta.region_name == "eu-west-3"  # the setting wins over the queue URL's region
+    assert sqs.meta.config.max_pool_connections == 32
+    assert sqs.meta.config.retries["mode"] == "standard"
+
+
+def test_without_a_region_setting_the_queue_urls_region_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+
+    assert client("s3", QUEUE.replace("us-east-1", "ap-southeast-2")).meta.region_name == (
+        "ap-southeast-2"
+    )

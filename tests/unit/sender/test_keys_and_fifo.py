@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,6 @@ import pytest
 from sender.cli import main
 
 from .conftest import BUCKET
-
-
-def _keys(aws: Any, url: str | None = None) -> list[str]:
-    return [json.loads(m["Body"])["key"] for m in aws.messages(url)]
 
 
 def test_directories_are_searched_recursively_and_keyed_relative_to_the_argument(
@@ -48,7 +44,7 @@ def test_the_input_prefix_flag_names_the_keys(aws: Any, make_pngs: Any, tmp_path
     args = ["--bucket", BUCKET, "--queue-url", aws.queue_url, "--input-prefix", "in"]
     assert main([*args, "--output-prefix", "out/", str(tmp_path)]) == 0
 
-    assert _keys(aws) == ["in/a.png"]
+    assert aws.keys() == ["in/a.png"]
 
 
 def test_two_files_that_would_share_a_key_stop_the_run(
@@ -75,25 +71,32 @@ def test_the_same_file_named_twice_is_sent_once(aws: Any, make_pngs: Any, tmp_pa
 
     assert main(["--bucket", BUCKET, "--queue-url", aws.queue_url, str(tmp_path), str(png)]) == 0
 
-    assert _keys(aws) == ["pngfiles/x.png"]
+    assert aws.keys() == ["pngfiles/x.png"]
 
 
-def _slow_first_upload(aws: Any, name: str) -> None:
-    """Make the upload of ``name`` finish after the others."""
+def _last_upload(aws: Any, monkeypatch: pytest.MonkeyPatch, name: str, others: int) -> None:
+    """Make the upload of ``name`` finish after the ``others`` other uploads."""
+    finished = threading.Semaphore(0)
+    put_object = aws.s3.put_object
 
-    def delay(params: dict[str, Any], **_: Any) -> None:
-        if params["url_path"].endswith("/" + name):
-            time.sleep(0.3)
+    def put_last(**params: Any) -> Any:
+        if params["Key"].endswith("/" + name):
+            for _ in range(others):
+                assert finished.acquire(timeout=30), "the other uploads did not finish"
+            return put_object(**params)
+        result = put_object(**params)
+        finished.release()
+        return result
 
-    aws.s3.meta.events.register("before-call.s3.PutObject", delay)
+    monkeypatch.setattr(aws.s3, "put_object", put_last)
 
 
 def test_fifo_groups_per_argument_in_file_order_with_content_dedup_ids(
-    aws: Any, make_pngs: Any, tmp_path: Path
+    aws: Any, make_pngs: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = make_pngs(tmp_path / "first", ["0.png", "1.png", "2.png", "3.png"])
     make_pngs(tmp_path / "second", ["s.png"])
-    _slow_first_upload(aws, "0.png")
+    _last_upload(aws, monkeypatch, "0.png", others=4)
     args = [str(tmp_path / "first"), str(tmp_path / "second")]
 
     assert main(["--bucket", BUCKET, "--queue-url", aws.fifo_url, "--concurrency", "4", *args]) == 0
@@ -118,11 +121,11 @@ def test_fifo_groups_per_argument_in_file_order_with_content_dedup_ids(
 
 
 def test_fifo_message_group_flag_puts_everything_in_one_group_in_argument_order(
-    aws: Any, make_pngs: Any, tmp_path: Path
+    aws: Any, make_pngs: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_pngs(tmp_path / "b", ["1.png", "2.png"])
     make_pngs(tmp_path / "a", ["3.png"])
-    _slow_first_upload(aws, "1.png")
+    _last_upload(aws, monkeypatch, "1.png", others=2)
     args = ["--message-group", "batch-7", str(tmp_path / "b"), str(tmp_path / "a")]
 
     assert main(["--bucket", BUCKET, "--queue-url", aws.fifo_url, *args]) == 0

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sender import enqueue
+from sender import send
 from sender.cli import main
 
 from .conftest import BUCKET
@@ -54,41 +54,38 @@ def test_sends_pngs_and_skips_the_files_that_are_not(
         json.dumps({"bucket": BUCKET, "key": f"pngfiles/{name}"}) for name in names
     )
     assert all(set(body) == {"bucket", "key"} for body in _bodies(messages))
-    err = capsys.readouterr().err.splitlines()
-    assert (
-        f"sender: skipped {photos / 'fake.png'}: not a PNG file (starts with b'GIF89a\\x01\\x00')"
-        in err
-    )
-    assert f"sender: skipped {photos / 'empty.png'}: not a PNG file (empty)" in err
-    assert len(err) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"sender: skipped {photos / 'empty.png'}: not a PNG file (empty)",
+        f"sender: skipped {photos / 'fake.png'}: not a PNG file (starts with b'GIF89a\\x01\\x00')",
+        f"sender: 23 sent, 2 skipped, 0 failed, 0 interrupted (s3://{BUCKET}/pngfiles/ and "
+        f"{aws.queue_url})",
+    ]
 
 
-def test_all_good_exits_0_and_prints_nothing_without_a_terminal(
+def test_all_good_exits_0_and_prints_only_the_summary_without_a_terminal(
     aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_pngs(tmp_path, ["a.png", "b.png"])
 
     assert _send(aws, str(tmp_path)) == 0
 
-    assert capsys.readouterr() == ("", "")
+    out, err = capsys.readouterr()
+    assert (out, err.count("\n")) == ("", 1)
+    assert err.startswith("sender: 2 sent, 0 skipped, 0 failed, 0 interrupted")
     assert len(aws.messages()) == 2
 
 
-def test_at_most_ten_entries_per_batch(
-    aws: Any, make_pngs: Any, tmp_path: Path, no_partial_batches: None
-) -> None:
+def test_ten_entries_per_batch_in_file_order(aws: Any, make_pngs: Any, tmp_path: Path) -> None:
     make_pngs(tmp_path, [f"{i:02}.png" for i in range(23)])
     sizes = _record_batches(aws)
 
     assert _send(aws, str(tmp_path)) == 0
 
-    assert sorted(sizes) == [3, 10, 10]
-    assert len(aws.messages()) == 23
+    assert sizes == [10, 10, 3]
+    assert aws.keys() == [f"pngfiles/{i:02}.png" for i in range(23)]
 
 
-def test_entries_reported_as_failed_are_retried(
-    aws: Any, make_pngs: Any, tmp_path: Path, no_partial_batches: None
-) -> None:
+def test_entries_reported_as_failed_are_retried(aws: Any, make_pngs: Any, tmp_path: Path) -> None:
     make_pngs(tmp_path, [f"{i:02}.png" for i in range(12)])
     sizes = _record_batches(aws)
     dropped: list[str] = []
@@ -113,7 +110,7 @@ def test_entries_reported_as_failed_are_retried(
     assert sorted(b["key"] for b in _bodies(aws.messages())) == [
         f"pngfiles/{i:02}.png" for i in range(12)
     ]
-    assert sorted(sizes) == [1, 2, 10]  # the retry carries only the failed entry
+    assert sizes == [10, 1, 2]  # the retry carries only the failed entry
 
 
 def _fail_entry(aws: Any, key_suffix: str, sender_fault: bool) -> None:
@@ -140,13 +137,12 @@ def _fail_entry(aws: Any, key_suffix: str, sender_fault: bool) -> None:
     aws.sqs.meta.events.register("after-call.sqs.SendMessageBatch", report)
 
 
-@pytest.mark.parametrize(("sender_fault", "calls"), [(True, 1), (False, enqueue.MAX_ATTEMPTS)])
+@pytest.mark.parametrize(("sender_fault", "calls"), [(True, 1), (False, send.MAX_ATTEMPTS)])
 def test_entries_that_keep_failing_are_reported(
     aws: Any,
     make_pngs: Any,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    no_partial_batches: None,
     sender_fault: bool,
     calls: int,
 ) -> None:
@@ -232,14 +228,18 @@ def test_json_summary_matches_what_was_sent(
         for n in ("a.png", "b.png")
     ]
     assert summary["skipped"] == [
-        {"path": str(tmp_path / "d" / "bad.png"), "reason": "not a PNG file (starts with b'hello')"}
+        {
+            "path": str(tmp_path / "d" / "bad.png"),
+            "key": "pngfiles/bad.png",
+            "reason": "not a PNG file (starts with b'hello')",
+        }
     ]
-    assert summary["failed"] == []
-    assert "wait" not in summary
+    assert summary["failed"] == summary["interrupted"] == summary["not_enqueued"] == []
+    assert (summary["upload_only"], summary["wait"], summary["error"]) == (False, None, None)
 
 
 @pytest.mark.parametrize("quiet", [False, True])
-def test_on_a_terminal_a_summary_line_unless_quiet(
+def test_on_a_terminal_a_progress_bar_unless_quiet(
     aws: Any,
     make_pngs: Any,
     tmp_path: Path,
@@ -253,9 +253,6 @@ def test_on_a_terminal_a_summary_line_unless_quiet(
     assert _send(aws, *(["--quiet"] if quiet else []), str(tmp_path)) == 0
 
     out, err = capsys.readouterr()
-    summary = (
-        f"sender: sent 2 files to s3://{BUCKET}/pngfiles/ and {aws.queue_url}; 0 skipped, 0 failed"
-    )
     assert out == ""
-    assert (summary in err) is not quiet
+    assert "sender: 2 sent, 0 skipped, 0 failed, 0 interrupted" in err
     assert ("2/2" in err) is not quiet  # the progress bar
