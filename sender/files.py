@@ -1,4 +1,4 @@
-"""Finding the PNG files named on the command line, their keys and groups; a file's outcome."""
+"""The files named on the command line: finding them, their keys and FIFO groups, opening a PNG."""
 
 import hashlib
 import os
@@ -6,99 +6,84 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from png2jpg.convert import PNG_SIGNATURE
 from sender.destination import UsageError
 
-SENT, SKIPPED, FAILED, INTERRUPTED = "sent", "skipped", "failed", "interrupted"
+STATUSES = SENT, SKIPPED, FAILED, INTERRUPTED = "sent", "skipped", "failed", "interrupted"
 # Characters SQS accepts in a MessageGroupId (alphanumerics and ASCII punctuation), 1-128 long.
-_GROUP_ID = re.compile(r"[!-~]{1,128}")
+GROUP_ID = re.compile(r"[!-~]{1,128}")
 # What os.fsdecode makes of bytes that are not UTF-8: S3 keys must be UTF-8.
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one file: ``status`` is sent, skipped, failed or interrupted.
-
-    ``sent_at`` is the ``time.monotonic()`` of its message (of its upload with upload-only).
-    """
-
-    path: str
-    key: str | None
-    status: str
-    reason: str = ""
-    message_id: str | None = None
-    sent_at: float | None = None
-
-
-@dataclass(frozen=True)
-class Item:
-    """One file to send: where it is, its key and its FIFO group."""
+@dataclass(eq=False)
+class File:
+    """One file found and its outcome; ``status`` is None until it is one of :data:`STATUSES`."""
 
     path: Path
-    key: str
-    group: str
-
-    def outcome(self, status: str, reason: str = "", **fields: Any) -> Outcome:
-        """This file's outcome."""
-        return Outcome(str(self.path), self.key, status, reason, **fields)
+    key: str = ""  # "" when the path has none (not found, not listed)
+    group: str = ""
+    status: str | None = None
+    reason: str = ""
+    message_id: str | None = None
+    sent_at: float | None = None  # time.monotonic() of its message (of its upload, upload-only)
+    uploading: bool = False  # its upload started: it may be in the bucket without a message
 
 
 class SkipError(Exception):
     """The file is skipped; the message says why."""
 
 
-def discover(arguments: list[str], input_prefix: str) -> tuple[list[Item], list[Outcome]]:
-    """The files to send, in a deterministic order, and the skipped paths.
+def discover(arguments: list[str], input_prefix: str) -> list[File]:
+    """The files to send, in order, and those skipped already (not found, not UTF-8, ...).
 
-    A directory is searched recursively for ``*.png`` (any case), sorted by relative path, each
-    file keyed ``input_prefix + <path relative to the directory>``; a file argument is keyed
-    ``input_prefix + <its name>``. The same file reached twice under one key is sent once; two
-    different files that would get the same key raise :class:`UsageError`.
+    The same file reached twice is sent once; two different files that would get the same key
+    raise :class:`UsageError`.
     """
-    items: dict[str, Item] = {}
-    skipped: list[Outcome] = []
+    files: list[File] = []
+    by_key: dict[str, File] = {}
     for argument in arguments:
-        for item in _expand(Path(argument), input_prefix, group_id(argument), skipped):
-            if _NOT_UTF8.search(item.key):
-                skipped.append(item.outcome(SKIPPED, "file name is not UTF-8"))
-                continue
-            earlier = items.setdefault(item.key, item)
-            if earlier is not item and not _same_file(earlier.path, item.path):
+        for file in _expand(Path(argument), input_prefix, group_id(argument)):
+            if _NOT_UTF8.search(file.key):
+                file.status, file.reason = SKIPPED, "file name is not UTF-8"
+            elif file.key and (earlier := by_key.setdefault(file.key, file)) is not file:
+                if _same_file(earlier.path, file.path):
+                    continue
                 raise UsageError(
-                    f"{earlier.path} and {item.path} would both be uploaded as {item.key}; pass "
+                    f"{earlier.path} and {file.path} would both be uploaded as {file.key}; pass "
                     "a common parent directory instead, or send them in separate runs with "
                     "different --input-prefix values"
                 )
-    return list(items.values()), skipped
+            files.append(file)
+    return files
 
 
-def _expand(path: Path, prefix: str, group: str, skipped: list[Outcome]) -> list[Item]:
-    if path.is_dir():
+def _expand(path: Path, prefix: str, group: str) -> list[File]:
+    """The files of one PATH argument: a PNG file, or the ``*.png`` (any case) below a directory."""
+    if not path.is_dir():
+        if not path.exists():
+            return [File(path, status=SKIPPED, reason="no such file or directory")]
+        if path.suffix.lower() != ".png":
+            return [File(path, status=SKIPPED, reason="file name does not end in .png")]
+        return [File(path, prefix + path.name, group)]
+    skipped: list[File] = []
 
-        def unlisted(error: OSError) -> None:
-            skipped.append(Outcome(str(error.filename), None, SKIPPED, f"cannot list: {error}"))
+    def unlisted(error: OSError) -> None:
+        skipped.append(File(Path(error.filename), status=SKIPPED, reason=f"cannot list: {error}"))
 
-        found = sorted(
-            (*Path(directory).relative_to(path).parts, name)
-            for directory, _, names in os.walk(path, onerror=unlisted)
-            for name in names
-            if name.lower().endswith(".png")
-        )
-        if not found:
-            skipped.append(Outcome(str(path), None, SKIPPED, "no *.png files in this directory"))
-        return [Item(path.joinpath(*parts), prefix + "/".join(parts), group) for parts in found]
-    if not path.exists():
-        reason = "no such file or directory"
-    elif path.suffix.lower() != ".png":
-        reason = "file name does not end in .png"
-    else:
-        return [Item(path, prefix + path.name, group)]
-    skipped.append(Outcome(str(path), None, SKIPPED, reason))
-    return []
+    found = sorted(
+        (*Path(directory).relative_to(path).parts, name)
+        for directory, _, names in os.walk(path, onerror=unlisted)
+        for name in names
+        if name.lower().endswith(".png")
+    )
+    if not found:
+        skipped.append(File(path, status=SKIPPED, reason="no *.png files in this directory"))
+    keyed = [File(path.joinpath(*parts), prefix + "/".join(parts), group) for parts in found]
+    return skipped + keyed
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -110,22 +95,17 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def group_id(argument: str) -> str:
     """The FIFO MessageGroupId for a PATH argument: the argument itself when SQS accepts it."""
-    if valid_group_id(argument):
+    if GROUP_ID.fullmatch(argument):
         return argument
     digest = hashlib.sha256(argument.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"{re.sub(r'[^!-~]', '_', argument)[:100]}-{digest}"
 
 
-def valid_group_id(name: str) -> bool:
-    """Whether SQS accepts ``name`` as a MessageGroupId."""
-    return _GROUP_ID.fullmatch(name) is not None
-
-
 def open_png(path: Path) -> BinaryIO:
-    """Open a regular file starting with the PNG signature, at its start; else :class:`SkipError`.
+    """Open a regular file starting with the PNG signature; else raise :class:`SkipError`.
 
-    Nothing else is opened (a named pipe would block); the open does not block either, in case
-    the file is replaced by a pipe meanwhile.
+    Nothing else is opened (a named pipe would block), and the open does not block either, in
+    case the file is replaced by a pipe meanwhile.
     """
     try:
         mode = path.stat().st_mode

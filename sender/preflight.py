@@ -1,9 +1,5 @@
-"""The AWS setup: clients, one line per mistake in it, and ``python -m sender.preflight``.
-
-The preflight checks, without any AWS call, that a region and credentials are set and, when
-AWS_ENDPOINT_URL is set, that something answers there. It prints one line naming what to set and
-exits 1, or exits 0 silently. The Makefile's deploy, destroy and redrive run it first.
-"""
+"""The AWS setup: clients, one line per mistake in it, and ``python -m sender.preflight``, which
+checks region, credentials and AWS_ENDPOINT_URL without an AWS call (one line and exit 1, or 0)."""
 
 import os
 import re
@@ -15,6 +11,8 @@ from typing import Any
 import boto3
 from botocore import exceptions as aws
 from botocore.config import Config
+
+from sender.destination import UsageError
 
 NO_REGION = "no AWS region: set AWS_REGION (e.g. AWS_REGION=us-east-1) or one in your AWS profile"
 NO_CREDENTIALS = (
@@ -38,6 +36,20 @@ def client(service: str, queue_url: str | None = None, connections: int = 10) ->
     return source.client(service, region_name=region, config=config)
 
 
+def check_usable(s3: Any, bucket: str, sqs: Any, queue_url: str | None) -> None:
+    """Check the queue (if any) and the bucket once, rather than failing every file the same way."""
+    what = f"queue {queue_url}"
+    try:
+        if queue_url:
+            sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+        what = f"bucket {bucket}"
+        s3.head_bucket(Bucket=bucket)
+    except (aws.BotoCoreError, aws.ClientError) as error:
+        # A sender allowed to put objects but not to list the bucket gets 403: carry on.
+        if what.startswith("queue") or _code(error) not in ("403", "AccessDenied"):
+            raise RuntimeError(explain(error) or f"{what}: {error}") from error
+
+
 def explain(error: Exception) -> str | None:
     """One line naming what to set or start, for a mistake in the AWS setup; None otherwise."""
     if isinstance(error, aws.NoRegionError):
@@ -49,21 +61,25 @@ def explain(error: Exception) -> str | None:
         if os.environ.get("AWS_ENDPOINT_URL"):
             return f"nothing answers at {where}: start it, or correct AWS_ENDPOINT_URL"
         return f"cannot connect to {where}: check the network and the region"
-    if (
-        isinstance(error, aws.ClientError)
-        and error.response.get("Error", {}).get("Code") in _REFUSED
-    ):
+    if _code(error) in _REFUSED:
         return f"AWS refused the credentials ({error}): check AWS_PROFILE or the access keys"
     return None
 
 
+def failure(error: Exception, command: str) -> tuple[str, int]:
+    """The one line and the exit status (2 for usage, else 1) that end ``command`` on ``error``."""
+    if isinstance(error, UsageError):
+        return f"{error} (see {command} --help)", 2
+    return explain(error) or str(error), 1
+
+
 def problem() -> str | None:
     """The first mistake in the AWS setup, as one line; None when there is none."""
-    if _session().region_name is None:
+    session, endpoint = _session(), os.environ.get("AWS_ENDPOINT_URL")
+    if session.region_name is None:
         return NO_REGION
-    if _session().get_credentials() is None:
+    if session.get_credentials() is None:
         return NO_CREDENTIALS
-    endpoint = os.environ.get("AWS_ENDPOINT_URL")
     try:
         if endpoint:
             urllib.request.urlopen(endpoint, timeout=5).close()  # noqa: S310 (the user's endpoint)
@@ -73,6 +89,12 @@ def problem() -> str | None:
         reason = getattr(error, "reason", error)
         return f"nothing answers at AWS_ENDPOINT_URL={endpoint} ({reason}): start it, or unset it"
     return None
+
+
+def _code(error: Exception) -> str | None:
+    return (
+        error.response.get("Error", {}).get("Code") if isinstance(error, aws.ClientError) else None
+    )
 
 
 def _session() -> boto3.session.Session:

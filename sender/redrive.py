@@ -1,25 +1,12 @@
-"""``python -m sender.redrive``: move the dead-letter queue's messages back to the queue.
+"""``python -m sender.redrive``: move the dead-letter queue's messages back to the queue with an
+SQS message move task, followed with ListMessageMoveTasks until it ends."""
 
-Starts an SQS message move task (StartMessageMoveTask, source: the DLQ, destination: the queue)
-and follows it with ListMessageMoveTasks until it finishes.
-"""
-
-import argparse
-import os
 import sys
 import time
 from typing import Any
 
-from sender.destination import (
-    QUEUE_URL_ENV,
-    TERRAFORM_DIR_ENV,
-    TERRAFORM_STATE_ENV,
-    UsageError,
-    check_queue_url,
-    number,
-    read_terraform,
-)
-from sender.preflight import client, explain
+from sender.destination import QUEUE_URL_ENV, Parser, number, redrive_queues
+from sender.preflight import client, failure
 
 POLL_INTERVAL = 1.0  # seconds between two ListMessageMoveTasks calls
 
@@ -37,56 +24,35 @@ examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m sender.redrive``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m sender.redrive",
-        description="Move the messages of the png2jpg dead-letter queue back to the queue.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def main(argv: list[str] | None = None) -> int:
+    """Run the redrive with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    description = "Move the messages of the png2jpg dead-letter queue back to the queue."
+    parser = Parser("python -m sender.redrive", description, EPILOG)
     add = parser.add_argument
-    add("--terraform-dir", metavar="DIR", help=f"deployed Terraform root (${TERRAFORM_DIR_ENV})")
-    add("--terraform-state", metavar="FILE", help=f"its state file (${TERRAFORM_STATE_ENV})")
     add("--dlq-url", metavar="URL", help="URL of the dead-letter queue")
     add("--queue-arn", metavar="ARN", help="ARN of the queue to move back to")
     add("--queue-url", metavar="URL", help=f"URL of the queue to move back to (${QUEUE_URL_ENV})")
-    timeout = {"type": number(float, 0, 86400), "default": 600.0, "metavar": "SECONDS"}
-    add("--timeout", **timeout, help="wait this long at most (%(default)g)")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the redrive with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
-    args = build_parser().parse_args(argv)
+    seconds = number(float, 0, 86400)
+    add(
+        "--timeout",
+        type=seconds,
+        default=600.0,
+        metavar="SECONDS",
+        help="wait at most this long (%(default)g)",
+    )
     try:
-        dlq_url, queue_arn, queue_url = _queues(args)
+        args = parser.parse_args(argv)
+        dlq_url, queue_arn, queue_url = redrive_queues(args)
         sqs = client("sqs", dlq_url)
         dlq_arn = _arn(sqs, dlq_url)
-        return _follow(sqs, dlq_arn, queue_arn or _arn(sqs, queue_url or ""), args.timeout)
-    except UsageError as error:
-        print(f"redrive: error: {error}", file=sys.stderr)
-        return 2
+        queue_arn = queue_arn or _arn(sqs, queue_url or "")
+        moved = _move(sqs, dlq_arn, queue_arn, args.timeout)
     except Exception as error:  # one line, never a traceback
-        print(f"redrive: error: {explain(error) or error}", file=sys.stderr)
-        return 1
-
-
-def _queues(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
-    """``(dlq_url, queue_arn, queue_url)`` from flags, the environment and Terraform outputs."""
-    queue_url = args.queue_url or os.environ.get(QUEUE_URL_ENV)
-    given = args.dlq_url and (args.queue_arn or queue_url)
-    outputs = {} if given else read_terraform(args, os.environ)
-    dlq_url = args.dlq_url or outputs.get("dlq_url")
-    queue_url = queue_url or outputs.get("queue_url")
-    if not dlq_url:
-        raise UsageError("no dead-letter queue: pass --dlq-url URL or --terraform-dir DIR")
-    if not (args.queue_arn or queue_url):
-        raise UsageError("no queue: pass --queue-arn ARN, --queue-url URL or --terraform-dir DIR")
-    for url in (dlq_url, queue_url):
-        if url:
-            check_queue_url(url)
-    return dlq_url, args.queue_arn, queue_url
+        message, status = failure(error, "python -m sender.redrive")
+        print(f"redrive: error: {message}", file=sys.stderr)
+        return status
+    print(f"moved {moved} messages from {dlq_arn} to {queue_arn}")
+    return 0
 
 
 def _arn(sqs: Any, url: str) -> str:
@@ -94,8 +60,8 @@ def _arn(sqs: Any, url: str) -> str:
     return attributes["Attributes"]["QueueArn"]
 
 
-def _follow(sqs: Any, dlq_arn: str, queue_arn: str, timeout: float) -> int:
-    """Start the move task and poll ListMessageMoveTasks until it is no longer running.
+def _move(sqs: Any, dlq_arn: str, queue_arn: str, timeout: float) -> int:
+    """Start the move task and poll until it completes; return how many messages it moved.
 
     A queue has at most one running move task, and the list is newest first: the first task
     started since this call (5 s of clock skew allowed) is this one; older ones are not.
@@ -108,20 +74,13 @@ def _follow(sqs: Any, dlq_arn: str, queue_arn: str, timeout: float) -> int:
         task = next((t for t in tasks if t.get("StartedTimestamp", 0) >= not_before), {})
         status = task.get("Status")
         if status == "COMPLETED":
-            moved = task.get("ApproximateNumberOfMessagesMoved", 0)
-            print(f"moved {moved} messages from {dlq_arn} to {queue_arn}")
-            return 0
+            return task.get("ApproximateNumberOfMessagesMoved", 0)
         if status not in (None, "RUNNING"):
             reason = task.get("FailureReason", "no reason given")
-            print(f"redrive: error: message move task {status}: {reason}", file=sys.stderr)
-            return 1
+            raise RuntimeError(f"message move task {status}: {reason}")
         if time.monotonic() >= deadline:
-            print(
-                f"redrive: error: the move did not finish within {timeout:g}s; "
-                "see `aws sqs list-message-move-tasks`",
-                file=sys.stderr,
-            )
-            return 1
+            seen = "see `aws sqs list-message-move-tasks`"
+            raise RuntimeError(f"the move did not finish within {timeout:g}s; {seen}")
         time.sleep(POLL_INTERVAL)
 
 

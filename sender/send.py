@@ -1,4 +1,4 @@
-"""Uploading the files concurrently and enqueueing one message per file, 10 per SendMessageBatch."""
+"""Uploading the files concurrently and enqueueing them in file order, 10 per SendMessageBatch."""
 
 import hashlib
 import itertools
@@ -7,20 +7,11 @@ import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sender.destination import Destination
-from sender.files import (
-    FAILED,
-    INTERRUPTED,
-    SENT,
-    SKIPPED,
-    Item,
-    Outcome,
-    SkipError,
-    open_png,
-)
+from sender.files import FAILED, INTERRUPTED, SENT, SKIPPED, File, SkipError, open_png
 
 CHUNK = 10  # files per SendMessageBatch, the most it takes
 MAX_ATTEMPTS = 4
@@ -29,83 +20,72 @@ RETRY_BASE_DELAY = 0.1  # seconds; doubles after each attempt, with jitter
 
 @dataclass
 class Sender:
-    """Sends files to ``destination``; ``record`` gets each file's outcome, in file order."""
+    """Sends files to ``destination``; ``record`` gets each file once it has ended, in order."""
 
     s3: Any
     sqs: Any
     destination: Destination
-    record: Callable[[Outcome], None]
+    record: Callable[[File], None]
+    message_group: str | None = None  # FIFO: the group of every message, else one per argument
     stopping: bool = False  # set by the first Ctrl-C: start no more uploads
-    # Keys whose upload has started and whose outcome is not recorded yet: after a second
-    # Ctrl-C, the objects that may be in the bucket without a message.
-    unfinished: set[str] = field(default_factory=set)
 
-    def run(self, items: list[Item], concurrency: int, message_group: str | None = None) -> None:
-        """Upload ``items`` and enqueue them; once :attr:`stopping`, start no more uploads.
+    def run(self, files: list[File], concurrency: int) -> None:
+        """Upload ``files`` and enqueue them; once :attr:`stopping`, start no more uploads.
 
-        An ordered map: ``concurrency`` uploads run at a time, but their results are taken in file
-        order, 10 at a time, each 10 enqueued by one SendMessageBatch before the next 10. So the
-        messages follow the file order and a FIFO group keeps its order by construction (except
-        an entry SQS fails and a retry sends: it lands after the rest of its batch).
+        An ordered map: ``concurrency`` uploads at a time, their results taken in file order, 10
+        at a time, each 10 enqueued before the next. So a FIFO group keeps its order by
+        construction (but for an entry that SQS fails and a retry sends after its batch).
         """
         with ThreadPoolExecutor(concurrency, thread_name_prefix="upload") as pool:
-            uploads = zip(items, pool.map(self._upload, items), strict=True)
+            uploads = zip(files, pool.map(self._upload, files), strict=True)
             while chunk := list(itertools.islice(uploads, CHUNK)):
-                for outcome in self._enqueue(chunk, message_group):
-                    self.record(outcome)
-                    self.unfinished.discard(outcome.key or "")
+                self._enqueue([(file, digest) for file, digest in chunk if digest is not None])
+                for file, _ in chunk:
+                    self.record(file)
 
-    def _enqueue(
-        self, chunk: list[tuple[Item, Outcome | str]], message_group: str | None
-    ) -> list[Outcome]:
-        """One SendMessageBatch for the uploaded files of ``chunk``; each file's outcome."""
-        entries = [
-            self._entry(str(index), item, message_group or item.group, result)
-            for index, (item, result) in enumerate(chunk)
-            if isinstance(result, str)
-        ]
+    def _upload(self, file: File) -> str | None:
+        """Upload one file: its sha256 (FIFO, else ""), or None if it ended here."""
+        if self.stopping:
+            file.status = INTERRUPTED
+            return None
+        bucket = self.destination.bucket
+        try:
+            with open_png(file.path) as stream:
+                fifo = self.destination.fifo
+                digest = hashlib.file_digest(stream, "sha256").hexdigest() if fifo else ""
+                stream.seek(0)
+                file.uploading = True
+                self.s3.put_object(
+                    Bucket=bucket, Key=file.key, Body=stream, ContentType="image/png"
+                )
+        except SkipError as reason:
+            file.status, file.reason = SKIPPED, str(reason)
+        except Exception as error:  # whatever goes wrong fails this file only
+            file.status = FAILED
+            file.reason = f"upload to s3://{bucket}/{file.key} failed: {error}"
+        return None if file.status else digest
+
+    def _enqueue(self, uploaded: list[tuple[File, str]]) -> None:
+        """Enqueue the uploaded files with one SendMessageBatch (none if upload only)."""
+        entries = [self._entry(str(i), file, digest) for i, (file, digest) in enumerate(uploaded)]
         sent: dict[str, str] = {}
         failed: dict[str, str] = {}
         if entries and not self.destination.upload_only:
             sent, failed = send_batch(self.sqs, self.destination.queue_url, entries)
         now = time.monotonic()
-        outcomes = []
-        for index, (item, result) in enumerate(chunk):
-            if isinstance(result, Outcome):
-                outcomes.append(result)
-            elif str(index) in failed:
-                outcomes.append(item.outcome(FAILED, failed[str(index)]))
+        for index, (file, _) in enumerate(uploaded):
+            if str(index) in failed:
+                file.status, file.reason = FAILED, failed[str(index)]
             else:
-                outcomes.append(item.outcome(SENT, message_id=sent.get(str(index)), sent_at=now))
-        return outcomes
+                file.status, file.message_id, file.sent_at = SENT, sent.get(str(index)), now
 
-    def _upload(self, item: Item) -> Outcome | str:
-        """Upload one file: its sha256 (FIFO, else "") once uploaded, else the outcome ending it."""
-        if self.stopping:
-            return item.outcome(INTERRUPTED)
+    def _entry(self, entry_id: str, file: File, digest: str) -> dict[str, str]:
         bucket = self.destination.bucket
-        try:
-            with open_png(item.path) as stream:
-                fifo = self.destination.fifo
-                digest = hashlib.file_digest(stream, "sha256").hexdigest() if fifo else ""
-                stream.seek(0)
-                self.unfinished.add(item.key)
-                self.s3.put_object(
-                    Bucket=bucket, Key=item.key, Body=stream, ContentType="image/png"
-                )
-        except SkipError as reason:
-            return item.outcome(SKIPPED, str(reason))
-        except Exception as error:  # whatever goes wrong fails this file only
-            self.unfinished.discard(item.key)
-            return item.outcome(FAILED, f"upload to s3://{bucket}/{item.key} failed: {error}")
-        return digest
-
-    def _entry(self, entry_id: str, item: Item, group: str, digest: str) -> dict[str, str]:
-        bucket = self.destination.bucket
-        entry = {"Id": entry_id, "MessageBody": json.dumps({"bucket": bucket, "key": item.key})}
+        entry = {"Id": entry_id, "MessageBody": json.dumps({"bucket": bucket, "key": file.key})}
         if self.destination.fifo:
             # The same content at the same location, the same id: SQS drops a resend within 5 min.
-            dedup = hashlib.sha256(f"{bucket}\n{item.key}\n{digest}".encode()).hexdigest()
+            dedup = hashlib.sha256(f"{bucket}\n{file.key}\n{digest}".encode()).hexdigest()
+            group = self.message_group or file.group
             entry |= {"MessageGroupId": group, "MessageDeduplicationId": dedup}
         return entry
 
@@ -130,16 +110,13 @@ def send_batch(
             response = sqs.send_message_batch(QueueUrl=queue_url, Entries=list(pending.values()))
         except Exception as error:  # fails this batch's files only
             return sent, failed | dict.fromkeys(pending, f"SendMessageBatch failed: {error}")
-        for success in response.get("Successful", []):
-            sent[success["Id"]] = success["MessageId"]
-            failed.pop(success["Id"], None)
-            pending.pop(success["Id"], None)
+        sent |= {success["Id"]: success["MessageId"] for success in response.get("Successful", [])}
         for failure in response.get("Failed", []):
             failed[failure["Id"]] = f"{failure.get('Code')}: {failure.get('Message', 'no message')}"
             if failure.get("SenderFault"):
                 pending.pop(failure["Id"], None)
+        pending = {i: entry for i, entry in pending.items() if i not in sent}
         if not pending:
-            return sent, failed
-    return sent, failed | {
-        i: f"{failed.get(i, 'no answer')} (after {MAX_ATTEMPTS} attempts)" for i in pending
-    }
+            break
+    failed |= {i: f"{failed.get(i, 'no answer')} (after {MAX_ATTEMPTS} attempts)" for i in pending}
+    return sent, {i: reason for i, reason in failed.items() if i not in sent}
