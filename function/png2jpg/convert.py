@@ -45,6 +45,15 @@ _BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: 
 _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
           (0, 1, 1, 2))  # fmt: skip
 
+# What the decoder's memory holds before decoding, per Pillow mode ("1" has no unlikely value).
+_SENTINELS = {
+    "L": 0x5A,
+    "P": 0x5A,
+    "I;16": 0x5AA5,
+    "LA": (0x5A, 0xA5),
+    "RGB": (0x5A, 0xA5, 0x3C),
+    "RGBA": (0x5A, 0xA5, 0x3C, 0xC3),
+}
 _STRIP_BYTES = 1 << 20  # 16-bit grey is narrowed to 8 bits in strips of about this size
 # Exceptions Pillow raises for corrupt, truncated or unsupported data.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
@@ -172,13 +181,18 @@ def _decode_flat(
     """
     try:
         image = Image.open(BytesIO(data), formats=["PNG"])
+        if image.size != (header.width, header.height):
+            raise InvalidImageError(f"corrupt PNG: {image.size} decoded, the header says otherwise")
+        sentinel = _SENTINELS.get(image.mode)
+        if sentinel is not None:  # decode into memory that holds a pattern instead of zeros
+            image.im = Image.new(image.mode, image.size, sentinel).im
         image.load()
         upright = _UPRIGHT.get(image.getexif().get(ExifTags.Base.Orientation))
     except _DECODE_ERRORS as exc:  # UnidentifiedImageError is an OSError
         raise InvalidImageError(f"corrupt or truncated PNG ({exc})") from exc
-    if image.size != (header.width, header.height):
-        raise InvalidImageError(f"corrupt PNG: decoded {image.size}, header says otherwise")
-    if _last_row_blank(image, header) and _inflated_size(data, header) < header.image_data_bytes():
+    if _last_row_unwritten(image, header, sentinel) and (
+        _inflated_size(data, header) < header.image_data_bytes()
+    ):
         raise InvalidImageError("corrupt PNG: its image data ends before the last row")
     icc_profile = image.info.get("icc_profile")
     if icc_profile is not None and icc_profile[16:20] != b"RGB ":
@@ -203,19 +217,21 @@ def _decode_flat(
     return image, icc_profile
 
 
-def _last_row_blank(image: Image.Image, header: PngHeader) -> bool:
-    """Whether the row the decoder writes last holds only zero bytes.
+def _last_row_unwritten(image: Image.Image, header: PngHeader, sentinel: object) -> bool:
+    """Whether the row the decoder writes last may still hold what was there before decoding.
 
-    Pillow decodes into zeroed memory and stops without an error when the compressed image data
-    ends early, so a short stream leaves that row blank; only then is the stream measured.
+    Pillow stops without an error when the compressed image data ends early, leaving the rows
+    after it as they were. They were filled with an unlikely colour (:data:`_SENTINELS`), so only
+    an image whose last row really is that colour, or a 1-bit or one-row interlaced one, needs
+    its image data measured.
     """
-    if header.interlaced and header.height == 1:
-        return True  # Adam7 spreads one row over several passes: always measure
+    if sentinel is None or (header.interlaced and header.height == 1):
+        return True  # no colour to tell by; Adam7 spreads one row over several passes
     last = header.height - 1
     if header.interlaced and last % 2 == 0:
         last -= 1  # the last Adam7 pass fills the odd rows
-    row = image.crop((0, last, header.width, last + 1)).tobytes()
-    return not row.strip(b"\0")
+    row = image.crop((0, last, header.width, last + 1))
+    return row.tobytes() == Image.new(image.mode, row.size, sentinel).tobytes()
 
 
 def _inflated_size(data: bytes, header: PngHeader, step: int = 1 << 20) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
+from png2jpg import convert
 from png2jpg.convert import JPEG_MAX_SIDE, PEAK_BYTES_PER_PIXEL, png_to_jpeg, read_header
 from png2jpg.errors import InvalidImageError
 from tests.imagegen import png_bytes
@@ -279,9 +280,27 @@ def test_image_data_that_ends_before_the_last_row_is_corrupt(case: str) -> None:
         png_to_jpeg(data)
 
 
-def test_a_black_last_row_of_a_complete_image_converts() -> None:
+def test_a_transparent_last_row_converts_without_measuring_the_image_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cut-outs end in (0, 0, 0, 0) rows: the common case must not pay for a second inflate."""
+    measured: list[int] = []
+    real = convert._inflated_size
+    monkeypatch.setattr(convert, "_inflated_size", lambda *a: measured.append(1) or real(*a))
     image = Image.new("RGBA", (32, 32), (255, 0, 0, 255))
-    image.paste((0, 0, 0, 0), (0, 31, 32, 32))  # the last row: zero bytes, like unwritten memory
+    image.paste((0, 0, 0, 0), (0, 31, 32, 32))
+    assert jpeg(png_bytes(image)).size == (32, 32)
+    assert measured == []
+
+
+@pytest.mark.parametrize(
+    ("mode", "colour"),
+    [("RGBA", (0x5A, 0xA5, 0x3C, 0xC3)), ("L", 0x5A), ("RGB", (0x5A, 0xA5, 0x3C))],
+)
+def test_a_last_row_in_the_sentinel_colour_is_measured_and_converts(
+    mode: str, colour: object
+) -> None:
+    image = Image.new(mode, (32, 32), colour)  # every row looks unwritten: the data decides
     assert jpeg(png_bytes(image)).size == (32, 32)
 
 
