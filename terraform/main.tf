@@ -41,7 +41,7 @@ locals {
 
   # glibc keeps memory freed by a thread in that thread's malloc arena, and raises its mmap threshold as large
   # blocks are freed: the image buffers of the batch's worker threads would stay resident per thread (a batch
-  # of four 40 MP images peaked at +722 MiB instead of +404 MiB, bench row 4). A fixed threshold maps every
+  # of four 40 MP images peaked at +660 MiB instead of +367 MiB, bench row 4). A fixed threshold maps every
   # allocation of 128 KiB or more on its own and returns it at once. Read by glibc at process start only.
   glibc_tunables = "glibc.malloc.mmap_threshold=131072"
 }
