@@ -13,17 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from tests import terraform_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 WRAPPER = ROOT / "tests" / "iam"
 MODULE = ROOT / "terraform" / "modules" / "function"
 CACHE = ROOT / "build" / "terraform-policy"
 POLICY_ADDRESS = "module.function.aws_iam_role_policy.this"
-DEFAULT_PLUGIN_DIR = Path("/opt/tf-plugins")
 
 
 def rendered_role_policy() -> dict[str, Any]:
@@ -48,21 +47,16 @@ def _sources_digest() -> str:
 
 def _plan_policy() -> dict[str, Any]:
     """Plan the wrapper configuration and return the planned policy of the role."""
-    if shutil.which("terraform") is None:
-        raise RuntimeError(
-            "terraform is not on PATH: install Terraform >= 1.9 to render the role policy"
-        )
     data_dir = CACHE / "terraform"
     plan_file = CACHE / f"plan.{os.getpid()}"
-    env = _terraform_environment(data_dir)
-    plugin_dir = os.environ.get("TF_PLUGIN_DIR") or (
-        str(DEFAULT_PLUGIN_DIR) if DEFAULT_PLUGIN_DIR.is_dir() else ""
-    )
-    init = ["init", "-backend=false", *([f"-plugin-dir={plugin_dir}"] if plugin_dir else [])]
-    _terraform(env, *init)
+    terraform_cli.init(WRAPPER, data_dir)
     try:
-        _terraform(env, "plan", "-refresh=false", "-lock=false", f"-out={plan_file}")
-        shown = json.loads(_terraform(env, "show", "-json", str(plan_file)))
+        terraform_cli.run(
+            WRAPPER, data_dir, "plan", "-refresh=false", "-lock=false", f"-out={plan_file}"
+        )
+        shown = json.loads(
+            terraform_cli.run(WRAPPER, data_dir, "show", "-json", str(plan_file)).stdout
+        )
     finally:
         plan_file.unlink(missing_ok=True)
     for module in shown["planned_values"]["root_module"].get("child_modules", []):
@@ -70,21 +64,3 @@ def _plan_policy() -> dict[str, Any]:
             if resource["address"] == POLICY_ADDRESS:
                 return json.loads(resource["values"]["policy"])
     raise RuntimeError(f"{POLICY_ADDRESS} is not in the plan of {WRAPPER}")
-
-
-def _terraform_environment(data_dir: Path) -> dict[str, str]:
-    """The caller's environment without AWS settings, with Terraform's working data under build/."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_VAR_"))}
-    if not Path(env.get("TF_CLI_CONFIG_FILE") or "/").is_file():
-        env.pop("TF_CLI_CONFIG_FILE", None)  # a path to nothing only adds a warning
-    env.update(TF_DATA_DIR=str(data_dir), TF_IN_AUTOMATION="1", TF_INPUT="0")
-    return env
-
-
-def _terraform(env: dict[str, str], *args: str) -> str:
-    """Run terraform in the wrapper directory; return its output or raise with it."""
-    command = ["terraform", f"-chdir={WRAPPER}", *args, "-no-color"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout

@@ -1,0 +1,14 @@
+# Meant to fail: tests/unit/terraform/test_plan_messages.py checks the message it prints.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  function_zip_path = "tests/fixtures/function.zip"
+}
+
+run "no_zip" {
+  command = plan
+  variables { function_zip_path = "tests/fixtures/missing/function.zip" }
+}
