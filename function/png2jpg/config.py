@@ -75,11 +75,6 @@ class Config:
         """Whether the function may read from and write to ``bucket``."""
         return self.allowed_buckets is None or bucket in self.allowed_buckets
 
-    @property
-    def dlq_is_fifo(self) -> bool:
-        """Whether the DLQ is a FIFO queue (its sends need a group and a deduplication id)."""
-        return self.dlq_url.endswith(".fifo")
-
 
 def load_config(environ: Mapping[str, str]) -> Config:
     """Build a :class:`Config` from the environment; raise ConfigError listing every problem."""

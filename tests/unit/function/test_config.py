@@ -32,7 +32,6 @@ def test_defaults_need_only_the_allowed_bucket_and_the_dlq() -> None:
         max_workers=4,
         metrics_namespace="png2jpg",
     )
-    assert not config.dlq_is_fifo
 
 
 def test_every_variable_is_read() -> None:
@@ -62,7 +61,6 @@ def test_every_variable_is_read() -> None:
         max_workers=16,
         metrics_namespace="Images/png2jpg",
     )
-    assert config.dlq_is_fifo
     assert config.bucket_allowed("archive")
     assert not config.bucket_allowed("other")
 
