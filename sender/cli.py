@@ -34,23 +34,24 @@ EPILOG = """\
 Each setting comes from its flag, else its environment variable, else the outputs of the
 Terraform root (bucket_name, queue_url, input_prefix, output_prefix), else the default; the
 root is read only for a bucket or queue not given otherwise. When its output
-s3_notifications_enabled is true, S3 enqueues and the sender only uploads. Endpoint, region
-and credentials: AWS_ENDPOINT_URL, AWS_PROFILE, AWS_REGION, ...; else the queue URL's region.
+s3_notification_suffixes is not empty, S3 enqueues: the sender only uploads, and skips the
+files no suffix matches. Endpoint, region and credentials: AWS_ENDPOINT_URL, AWS_PROFILE,
+AWS_REGION, ...; else the queue URL's region.
 
 FIFO queues (URL ending in .fifo): one MessageGroupId per PATH argument (or --message-group),
 messages in file order within a group; the deduplication id is the sha256 of bucket, key and
 content (SQS drops a resend within 5 minutes).
 
-Ctrl-C: the first starts no more uploads, enqueues the uploaded files, prints the summary and
-exits 130; a second exits at once, listing the keys that may be in the bucket without a
-message ("not enqueued"): send those files again.
+Ctrl-C (or SIGTERM): the first starts no more uploads, enqueues the uploaded files, prints the
+summary and exits 130; a second exits at once, listing the keys that may be in the bucket
+without a message ("not enqueued"): send those files again.
 
 exit status:
   0    every file was sent (and, with --wait, every JPEG appeared)
   1    a file was skipped or failed, a JPEG did not appear in time, or the run could
        not start (AWS setup, bucket or queue unusable)
   2    usage error (bad option or value, no destination, key collision, terraform)
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C, SIGTERM)
 
 examples:
   python -m sender --terraform-dir terraform --wait 120 tests/data/png-corpus/pngsuite
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the sender with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     report = Report(as_json="--json" in argv)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill`: as Ctrl-C
     try:
         status = _send(build_parser().parse_args(_wait_before_path(argv)), report)
     except SystemExit as exit_:  # --help
@@ -93,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         status = 130
     except Exception as error:  # one line, never a traceback
         report.error, status = failure(error, "python -m sender")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     report.finish()
     return status
 
@@ -103,7 +107,7 @@ def _send(args: argparse.Namespace, report: Report) -> int:
         report.line("S3 event notifications are on for this deployment: uploading only")
     if args.message_group is not None and not destination.fifo:
         raise UsageError("--message-group applies to FIFO queues only (URL ending in .fifo)")
-    report.files = discover(args.paths, destination.input_prefix)
+    report.files = discover(args.paths, destination)
     for file in report.files:
         if file.status:
             report.record(file)
@@ -118,11 +122,13 @@ def _send(args: argparse.Namespace, report: Report) -> int:
     show = sys.stderr.isatty() and not args.quiet
     report.progress(len(files), show)
     sender = Sender(s3, sqs, destination, report.record, args.message_group)
-    previous = signal.signal(signal.SIGINT, partial(_interrupt, sender, report))
+    stop = partial(_interrupt, sender, report)
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         sender.run(files, args.concurrency)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if sender.stopping:
         return 130
     if waiter:
@@ -133,7 +139,7 @@ def _send(args: argparse.Namespace, report: Report) -> int:
 
 
 def _interrupt(sender: Sender, report: Report, *_: Any) -> None:
-    """The first Ctrl-C stops starting uploads; a second one reports at once and exits 130."""
+    """The first Ctrl-C (or SIGTERM) stops starting uploads; a second one reports and exits 130."""
     if not sender.stopping:
         sender.stopping = True
         with suppress(RuntimeError):  # stderr was being written when the signal came

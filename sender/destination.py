@@ -68,6 +68,7 @@ class Destination:
     input_prefix: str
     output_prefix: str
     upload_only: bool = False
+    notified_suffixes: tuple[str, ...] = ()  # S3 enqueues only these keys; () if not known
 
     @property
     def fifo(self) -> bool:
@@ -80,10 +81,11 @@ def resolve(args: argparse.Namespace) -> Destination:
     Terraform outputs, read only for a bucket or queue not given otherwise."""
     bucket = args.bucket or os.environ.get(BUCKET_ENV)
     queue_url = args.queue_url or os.environ.get(QUEUE_URL_ENV)
-    outputs = {} if bucket and (queue_url or args.upload_only) else _terraform(args)
+    outputs = {} if bucket and (queue_url or args.upload_only) else terraform_settings(args)
     bucket = bucket or outputs.get("bucket_name")
     queue_url = queue_url or outputs.get("queue_url")
-    upload_only = args.upload_only or outputs.get("s3_notifications_enabled") is True
+    notified = tuple(outputs.get("s3_notification_suffixes") or ())
+    upload_only = args.upload_only or bool(notified)
     if not bucket:
         raise UsageError(f"no bucket: pass --bucket NAME, set {BUCKET_ENV}, or pass {_HINT}")
     if not _BUCKET.fullmatch(bucket):
@@ -93,13 +95,14 @@ def resolve(args: argparse.Namespace) -> Destination:
         )
     if not (queue_url or upload_only):
         raise UsageError(f"no queue: pass --queue-url URL, set {QUEUE_URL_ENV}, or pass {_HINT}")
-    _check_queue_urls(queue_url)
+    check_queue_urls(queue_url)
     where = Destination(
         bucket,
         queue_url,
         _prefix(args.input_prefix, outputs.get("input_prefix"), DEFAULT_INPUT_PREFIX),
         _prefix(args.output_prefix, outputs.get("output_prefix"), DEFAULT_OUTPUT_PREFIX),
         upload_only,
+        notified,
     )
     if queue_url and outputs.get("fifo_queue", where.fifo) != where.fifo:
         raise UsageError(
@@ -113,21 +116,7 @@ def resolve(args: argparse.Namespace) -> Destination:
     return where
 
 
-def redrive_queues(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
-    """The redrive's ``(dlq_url, queue_arn, queue_url)``, as :func:`resolve` finds settings."""
-    queue_url = args.queue_url or os.environ.get(QUEUE_URL_ENV)
-    outputs = {} if args.dlq_url and (args.queue_arn or queue_url) else _terraform(args)
-    dlq_url = args.dlq_url or outputs.get("dlq_url")
-    queue_url = queue_url or outputs.get("queue_url")
-    if not dlq_url:
-        raise UsageError("no dead-letter queue: pass --dlq-url URL or --terraform-dir DIR")
-    if not (args.queue_arn or queue_url):
-        raise UsageError("no queue: pass --queue-arn ARN, --queue-url URL or --terraform-dir DIR")
-    _check_queue_urls(dlq_url, queue_url)
-    return dlq_url, args.queue_arn, queue_url
-
-
-def _terraform(args: argparse.Namespace) -> dict[str, Any]:
+def terraform_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The outputs of ``args.terraform_dir`` (else ``$PNG2JPG_TERRAFORM_DIR``), or ``{}``."""
     directory = args.terraform_dir or os.environ.get(TERRAFORM_DIR_ENV)
     if args.terraform_state and not directory:
@@ -139,7 +128,8 @@ def _terraform(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(str(error)) from error
 
 
-def _check_queue_urls(*urls: str | None) -> None:
+def check_queue_urls(*urls: str | None) -> None:
+    """Raise :class:`UsageError` for a URL that is not an SQS queue URL."""
     for url in urls:
         if url and not _QUEUE_URL.fullmatch(url):
             raise UsageError(

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from png2jpg.convert import PNG_SIGNATURE
-from sender.destination import UsageError
+from png2jpg.message import output_key
+from sender.destination import Destination, UsageError
 
 STATUSES = SENT, SKIPPED, FAILED, INTERRUPTED = "sent", "skipped", "failed", "interrupted"
-# Characters SQS accepts in a MessageGroupId (alphanumerics and ASCII punctuation), 1-128 long.
-GROUP_ID = re.compile(r"[!-~]{1,128}")
-# What os.fsdecode makes of bytes that are not UTF-8: S3 keys must be UTF-8.
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+GROUP_ID = re.compile(r"[!-~]{1,128}")  # what SQS accepts as a MessageGroupId
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # how os.fsdecode keeps bytes that are not UTF-8
 _KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
 
 
@@ -37,25 +36,30 @@ class SkipError(Exception):
     """The file is skipped; the message says why."""
 
 
-def discover(arguments: list[str], input_prefix: str) -> list[File]:
+def discover(arguments: list[str], where: Destination) -> list[File]:
     """The files to send, in order, and those skipped already (not found, not UTF-8, ...).
 
-    The same file reached twice is sent once; two different files that would get the same key
-    raise :class:`UsageError`.
+    The same file reached twice is sent once; two files that would share a key, or a JPEG
+    (``x.png`` and ``x.PNG`` both become ``x.jpg``), raise :class:`UsageError`.
     """
     files: list[File] = []
-    by_key: dict[str, File] = {}
+    by_target: dict[str, File] = {}
+    suffixes = where.notified_suffixes
     for argument in arguments:
-        for file in _expand(Path(argument), input_prefix, group_id(argument)):
+        for file in _expand(Path(argument), where.input_prefix, group_id(argument)):
+            target = file.key and output_key(file.key, where.input_prefix, where.output_prefix)
             if _NOT_UTF8.search(file.key):
                 file.status, file.reason = SKIPPED, "file name is not UTF-8"
-            elif file.key and (earlier := by_key.setdefault(file.key, file)) is not file:
-                if _same_file(earlier.path, file.path):
+            elif target and suffixes and not file.key.endswith(suffixes):
+                file.status = SKIPPED
+                file.reason = f"S3 notifies only keys ending in {' or '.join(suffixes)}: rename it"
+            elif target and (earlier := by_target.setdefault(target, file)) is not file:
+                if earlier.path.resolve() == file.path.resolve():
                     continue
+                both = f"uploaded as {file.key}" if file.key == earlier.key else f"made {target}"
                 raise UsageError(
-                    f"{earlier.path} and {file.path} would both be uploaded as {file.key}; pass "
-                    "a common parent directory instead, or send them in separate runs with "
-                    "different --input-prefix values"
+                    f"{earlier.path} and {file.path} would both be {both}; pass a common parent "
+                    "directory, rename one, or send them in runs with different --input-prefix"
                 )
             files.append(file)
     return files
@@ -82,15 +86,7 @@ def _expand(path: Path, prefix: str, group: str) -> list[File]:
     )
     if not found:
         skipped.append(File(path, status=SKIPPED, reason="no *.png files in this directory"))
-    keyed = [File(path.joinpath(*parts), prefix + "/".join(parts), group) for parts in found]
-    return skipped + keyed
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.samefile(b)
-    except OSError:
-        return a == b
+    return skipped + [File(path.joinpath(*p), prefix + "/".join(p), group) for p in found]
 
 
 def group_id(argument: str) -> str:
@@ -114,8 +110,7 @@ def open_png(path: Path) -> BinaryIO:
         stream = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
     except OSError as error:
         raise SkipError(f"cannot read: {error.strerror or error}") from None
-    head = stream.read(len(PNG_SIGNATURE))
-    if head != PNG_SIGNATURE:
+    if (head := stream.read(len(PNG_SIGNATURE))) != PNG_SIGNATURE:
         stream.close()
         raise SkipError(f"not a PNG file ({f'starts with {head!r}' if head else 'empty'})")
     stream.seek(0)

@@ -1,11 +1,20 @@
 """``python -m sender.redrive``: move the dead-letter queue's messages back to the queue with an
 SQS message move task, followed with ListMessageMoveTasks until it ends."""
 
+import argparse
+import os
 import sys
 import time
 from typing import Any
 
-from sender.destination import QUEUE_URL_ENV, Parser, number, redrive_queues
+from sender.destination import (
+    QUEUE_URL_ENV,
+    Parser,
+    UsageError,
+    check_queue_urls,
+    number,
+    terraform_settings,
+)
 from sender.preflight import client, failure
 
 POLL_INTERVAL = 1.0  # seconds between two ListMessageMoveTasks calls
@@ -33,16 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     add("--queue-arn", metavar="ARN", help="ARN of the queue to move back to")
     add("--queue-url", metavar="URL", help=f"URL of the queue to move back to (${QUEUE_URL_ENV})")
     seconds = number(float, 0, 86400)
-    add(
-        "--timeout",
-        type=seconds,
-        default=600.0,
-        metavar="SECONDS",
-        help="wait at most this long (%(default)g)",
-    )
+    add("--timeout", type=seconds, default=600.0, metavar="SECONDS", help="at most (%(default)g)")
     try:
         args = parser.parse_args(argv)
-        dlq_url, queue_arn, queue_url = redrive_queues(args)
+        dlq_url, queue_arn, queue_url = _queues(args)
         sqs = client("sqs", dlq_url)
         dlq_arn = _arn(sqs, dlq_url)
         queue_arn = queue_arn or _arn(sqs, queue_url or "")
@@ -53,6 +56,20 @@ def main(argv: list[str] | None = None) -> int:
         return status
     print(f"moved {moved} messages from {dlq_arn} to {queue_arn}")
     return 0
+
+
+def _queues(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
+    """``(dlq_url, queue_arn, queue_url)``: from the flags, else the Terraform outputs."""
+    queue_url = args.queue_url or os.environ.get(QUEUE_URL_ENV)
+    outputs = {} if args.dlq_url and (args.queue_arn or queue_url) else terraform_settings(args)
+    dlq_url = args.dlq_url or outputs.get("dlq_url")
+    queue_url = queue_url or outputs.get("queue_url")
+    if not dlq_url:
+        raise UsageError("no dead-letter queue: pass --dlq-url URL or --terraform-dir DIR")
+    if not (args.queue_arn or queue_url):
+        raise UsageError("no queue: pass --queue-arn ARN, --queue-url URL or --terraform-dir DIR")
+    check_queue_urls(dlq_url, queue_url)
+    return dlq_url, args.queue_arn, queue_url
 
 
 def _arn(sqs: Any, url: str) -> str:

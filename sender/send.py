@@ -39,55 +39,48 @@ class Sender:
         with ThreadPoolExecutor(concurrency, thread_name_prefix="upload") as pool:
             uploads = zip(files, pool.map(self._upload, files), strict=True)
             while chunk := list(itertools.islice(uploads, CHUNK)):
-                self._enqueue([(file, digest) for file, digest in chunk if digest is not None])
+                self._enqueue([(file, entry) for file, entry in chunk if entry])
                 for file, _ in chunk:
                     self.record(file)
 
-    def _upload(self, file: File) -> str | None:
-        """Upload one file: its sha256 (FIFO, else ""), or None if it ended here."""
+    def _upload(self, file: File) -> dict[str, str] | None:
+        """Upload one file: its SendMessageBatch entry, or None if it ended here."""
         if self.stopping:
             file.status = INTERRUPTED
             return None
         bucket = self.destination.bucket
+        entry = {"MessageBody": json.dumps({"bucket": bucket, "key": file.key})}
         try:
             with open_png(file.path) as stream:
-                fifo = self.destination.fifo
-                digest = hashlib.file_digest(stream, "sha256").hexdigest() if fifo else ""
-                stream.seek(0)
+                if self.destination.fifo:
+                    # The same content at the same place, the same id: SQS drops a resend.
+                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
+                    dedup = hashlib.sha256(f"{bucket}\n{file.key}\n{digest}".encode()).hexdigest()
+                    group = self.message_group or file.group
+                    entry |= {"MessageGroupId": group, "MessageDeduplicationId": dedup}
+                    stream.seek(0)
                 file.uploading = True
-                self.s3.put_object(
-                    Bucket=bucket, Key=file.key, Body=stream, ContentType="image/png"
-                )
+                put = {"Bucket": bucket, "Key": file.key, "ContentType": "image/png"}
+                self.s3.put_object(Body=stream, **put)
         except SkipError as reason:
             file.status, file.reason = SKIPPED, str(reason)
         except Exception as error:  # whatever goes wrong fails this file only
-            file.status = FAILED
-            file.reason = f"upload to s3://{bucket}/{file.key} failed: {error}"
-        return None if file.status else digest
+            file.status, file.reason = FAILED, f"upload to s3://{bucket}/{file.key} failed: {error}"
+        return None if file.status else entry
 
-    def _enqueue(self, uploaded: list[tuple[File, str]]) -> None:
+    def _enqueue(self, uploaded: list[tuple[File, dict[str, str]]]) -> None:
         """Enqueue the uploaded files with one SendMessageBatch (none if upload only)."""
-        entries = [self._entry(str(i), file, digest) for i, (file, digest) in enumerate(uploaded)]
+        entries = [entry | {"Id": str(i)} for i, (_, entry) in enumerate(uploaded)]
         sent: dict[str, str] = {}
         failed: dict[str, str] = {}
         if entries and not self.destination.upload_only:
             sent, failed = send_batch(self.sqs, self.destination.queue_url, entries)
         now = time.monotonic()
-        for index, (file, _) in enumerate(uploaded):
-            if str(index) in failed:
-                file.status, file.reason = FAILED, failed[str(index)]
+        for entry, (file, _) in zip(entries, uploaded, strict=True):
+            if entry["Id"] in failed:
+                file.status, file.reason = FAILED, failed[entry["Id"]]
             else:
-                file.status, file.message_id, file.sent_at = SENT, sent.get(str(index)), now
-
-    def _entry(self, entry_id: str, file: File, digest: str) -> dict[str, str]:
-        bucket = self.destination.bucket
-        entry = {"Id": entry_id, "MessageBody": json.dumps({"bucket": bucket, "key": file.key})}
-        if self.destination.fifo:
-            # The same content at the same location, the same id: SQS drops a resend within 5 min.
-            dedup = hashlib.sha256(f"{bucket}\n{file.key}\n{digest}".encode()).hexdigest()
-            group = self.message_group or file.group
-            entry |= {"MessageGroupId": group, "MessageDeduplicationId": dedup}
-        return entry
+                file.status, file.message_id, file.sent_at = SENT, sent.get(entry["Id"]), now
 
 
 def send_batch(
@@ -115,8 +108,7 @@ def send_batch(
             failed[failure["Id"]] = f"{failure.get('Code')}: {failure.get('Message', 'no message')}"
             if failure.get("SenderFault"):
                 pending.pop(failure["Id"], None)
-        pending = {i: entry for i, entry in pending.items() if i not in sent}
-        if not pending:
+        if not (pending := {i: entry for i, entry in pending.items() if i not in sent}):
             break
     failed |= {i: f"{failed.get(i, 'no answer')} (after {MAX_ATTEMPTS} attempts)" for i in pending}
     return sent, {i: reason for i, reason in failed.items() if i not in sent}

@@ -61,9 +61,9 @@ output "fifo_queue" {
   value       = var.fifo_queue
 }
 
-output "s3_notifications_enabled" {
-  description = "Whether S3 sends the queue an event for every PNG created under the input prefix (then the sender only uploads)."
-  value       = var.enable_s3_notifications
+output "s3_notification_suffixes" {
+  description = "Key suffixes under the input prefix for which S3 sends the queue an event; empty when enable_s3_notifications is false. When set, the sender only uploads, and skips files that no suffix matches."
+  value       = var.enable_s3_notifications ? var.s3_notification_suffixes : []
 }
 
 ################################################################################

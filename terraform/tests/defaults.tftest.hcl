@@ -71,7 +71,7 @@ run "default_names" {
   }
 
   assert {
-    condition     = output.s3_notifications_enabled == false
+    condition     = length(output.s3_notification_suffixes) == 0
     error_message = "S3 notifications must be off by default, and the output must say so."
   }
 
@@ -661,8 +661,8 @@ run "s3_notifications" {
   }
 
   assert {
-    condition     = output.s3_notifications_enabled == true
-    error_message = "The s3_notifications_enabled output must follow enable_s3_notifications."
+    condition     = output.s3_notification_suffixes == tolist([".png", ".PNG"])
+    error_message = "The s3_notification_suffixes output must list the suffixes when notifications are on."
   }
 
   assert {

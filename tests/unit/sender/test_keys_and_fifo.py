@@ -164,3 +164,17 @@ def test_bad_message_group_is_a_usage_error(
 
     assert message in capsys.readouterr().err
     assert aws.objects() == {}
+
+
+def test_two_files_that_would_share_a_jpeg_stop_the_run(
+    aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Distinct keys, one output: the second conversion would overwrite the first JPEG.
+    lower, upper = make_pngs(tmp_path, ["x.png", "x.PNG"])
+
+    assert main(["--bucket", BUCKET, "--queue-url", aws.queue_url, str(tmp_path)]) == 2
+
+    err = capsys.readouterr().err
+    assert f"{upper} and {lower} would both be made jpgfiles/x.jpg" in err
+    assert aws.objects() == {}
+    assert aws.messages() == []

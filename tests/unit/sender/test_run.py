@@ -86,9 +86,13 @@ def test_a_named_pipe_is_skipped_without_blocking(
 
 
 def _interrupted_run(
-    remote: Aws, server: Server, env: dict[str, str], directory: Path
+    remote: Aws,
+    server: Server,
+    env: dict[str, str],
+    directory: Path,
+    signum: signal.Signals = signal.SIGINT,
 ) -> subprocess.Popen[str]:
-    """A run of the files in ``directory`` whose uploads are held after the 25th."""
+    """A run of the files in ``directory``, its uploads held after the 25th, sent ``signum``."""
     server.gate.close(after=25)
     command = ["--bucket", BUCKET, "--queue-url", remote.queue_url, "--json", str(directory)]
     run = subprocess.Popen(
@@ -100,7 +104,7 @@ def _interrupted_run(
         text=True,
     )
     assert server.gate.held.wait(timeout=60), "no upload reached the gate"
-    run.send_signal(signal.SIGINT)
+    run.send_signal(signum)
     assert run.stderr is not None
     assert "interrupted: finishing the uploads under way" in run.stderr.readline()
     return run
@@ -123,11 +127,18 @@ def _accounted_for(remote: Aws, summary: dict[str, Any], files: int) -> None:
     assert summary["interrupted"]
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_enqueues_what_was_uploaded_and_exits_130(
-    remote: Aws, server: Server, user_env: dict[str, str], make_pngs: Any, tmp_path: Path
+    remote: Aws,
+    server: Server,
+    user_env: dict[str, str],
+    make_pngs: Any,
+    tmp_path: Path,
+    signum: signal.Signals,
 ) -> None:
+    # SIGTERM (`kill`, `timeout`, a CI job cancelled) is handled as Ctrl-C is: nothing orphaned.
     make_pngs(tmp_path, [f"{i:03}.png" for i in range(300)])
-    run = _interrupted_run(remote, server, user_env, tmp_path)
+    run = _interrupted_run(remote, server, user_env, tmp_path, signum)
 
     server.gate.open()  # the uploads under way finish
     out, err = run.communicate(timeout=60)
