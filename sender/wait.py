@@ -59,9 +59,19 @@ class Waiter:
         return result
 
     def _listing(self, keys: Iterable[str]) -> dict[str, datetime]:
-        """``{key: LastModified}`` of the objects under the longest common prefix of ``keys``."""
-        prefix = os.path.commonprefix(list(keys))  # noqa: RUF071 (S3 prefixes are string prefixes)
-        pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
-        return {
-            obj["Key"]: obj["LastModified"] for page in pages for obj in page.get("Contents", [])
-        }
+        """``{key: LastModified}`` of the objects from the first of ``keys`` to the last.
+
+        S3 lists in key order: only that range is read, however many JPEGs lie around it.
+        """
+        ordered = sorted(keys)
+        first, last = ordered[0], ordered[-1]
+        prefix = os.path.commonprefix([first, last])  # noqa: RUF071 (S3 prefixes are strings)
+        paginator = self.s3.get_paginator("list_objects_v2")
+        # A key's proper prefix sorts right before it: listing starts at ``first``.
+        pages = paginator.paginate(Bucket=self.bucket, Prefix=prefix, StartAfter=first[:-1])
+        listing: dict[str, datetime] = {}
+        for obj in (obj for page in pages for obj in page.get("Contents", [])):
+            if obj["Key"] > last:
+                break
+            listing[obj["Key"]] = obj["LastModified"]
+        return listing

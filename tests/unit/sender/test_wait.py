@@ -100,3 +100,26 @@ def test_wait_uses_the_functions_output_key_rule(
     expected = output_key("pngfiles/UP.PNG", "pngfiles/", "out/")
     out, err = capsys.readouterr()
     assert (out, err.splitlines()[0]) == ("", f"sender: {expected} did not appear within 0s")
+
+
+def test_waiting_lists_only_the_runs_key_range_of_a_full_bucket(
+    aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # JPEGs of earlier runs on both sides of this run's keys, several listing pages of them.
+    for key in [*(f"jpgfiles/0-old-{i:04}.jpg" for i in range(1500)), "jpgfiles/z.jpg"]:
+        aws.s3.put_object(Bucket=BUCKET, Key=key, Body=b"old jpeg")
+    make_pngs(tmp_path, ["a.png", "b.png"])
+    _convert_on_send(aws)
+    listed: list[int] = []
+
+    def count(parsed: dict[str, Any], **_: Any) -> None:
+        listed.append(len(parsed.get("Contents", [])))
+
+    aws.s3.meta.events.register("after-call.s3.ListObjectsV2", count)
+
+    status = main(["--bucket", BUCKET, "--queue-url", aws.queue_url, "--wait", "5", str(tmp_path)])
+
+    assert status == 0
+    assert capsys.readouterr().err.endswith("; JPEGs: 2 arrived, 0 missing\n")
+    # One call before sending, one poll that finds both; neither reads the 1,500 older JPEGs.
+    assert listed == [1, 3]
