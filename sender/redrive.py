@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     add("--dlq-url", metavar="URL", help="URL of the dead-letter queue")
     add("--queue-arn", metavar="ARN", help="ARN of the queue to move back to")
     add("--queue-url", metavar="URL", help=f"URL of the queue to move back to (${QUEUE_URL_ENV})")
-    seconds = number(float, 0, 86400)
-    add("--timeout", type=seconds, default=600.0, metavar="SECONDS", help="at most (%(default)g)")
+    wait = "wait at most this long (%(default)g)"
+    add("--timeout", type=number(float, 0, 86400), default=600.0, metavar="SECONDS", help=wait)
     try:
         args = parser.parse_args(argv)
         dlq_url, queue_arn, queue_url = _queues(args)
