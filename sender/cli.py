@@ -33,10 +33,11 @@ failed or interrupted: one line on stderr per problem, then a summary line.
 EPILOG = """\
 Each setting comes from its flag, else its environment variable, else the outputs of the
 Terraform root (bucket_name, queue_url, input_prefix, output_prefix), else the default; the
-root is read only for a bucket or queue not given otherwise. When its output
-s3_notification_suffixes is not empty, S3 enqueues: the sender only uploads, and skips the
-files no suffix matches. Endpoint, region and credentials: AWS_ENDPOINT_URL, AWS_PROFILE,
-AWS_REGION, ...; else the queue URL's region.
+root is read only for a bucket or queue not given otherwise, and then a prefix flag must
+agree with it (the function works only there). When its output s3_notification_suffixes is
+not empty, S3 enqueues: the sender only uploads, and skips the files no suffix matches.
+Endpoint, region and credentials: AWS_ENDPOINT_URL, AWS_PROFILE, AWS_REGION, ...; else the
+queue URL's region.
 
 FIFO queues (URL ending in .fifo): one MessageGroupId per PATH argument (or --message-group),
 messages in file order within a group; the deduplication id is the sha256 of bucket, key and

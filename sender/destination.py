@@ -104,6 +104,15 @@ def resolve(args: argparse.Namespace) -> Destination:
         upload_only,
         notified,
     )
+    for name, value in (
+        ("input_prefix", where.input_prefix),
+        ("output_prefix", where.output_prefix),
+    ):
+        if outputs.get(name, value) != value:
+            raise UsageError(
+                f"--{name.replace('_', '-')} {value!r} is not the Terraform root's {name} "
+                f"{outputs[name]!r}, the one the deployed function uses"
+            )
     if queue_url and outputs.get("fifo_queue", where.fifo) != where.fifo:
         raise UsageError(
             f"{queue_url} is {'' if where.fifo else 'not '}a FIFO queue, unlike the Terraform "

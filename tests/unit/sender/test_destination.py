@@ -151,3 +151,28 @@ def test_without_a_region_setting_the_queue_urls_region_is_used(
     assert client("s3", QUEUE.replace("us-east-1", "ap-southeast-2")).meta.region_name == (
         "ap-southeast-2"
     )
+
+
+@pytest.mark.parametrize("flag", ["--input-prefix", "--output-prefix"])
+def test_a_prefix_flag_that_contradicts_the_terraform_root_is_a_usage_error(
+    aws: Any,
+    make_pngs: Any,
+    fake_terraform: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    flag: str,
+) -> None:
+    # Uploads under another input prefix would never be converted (and with S3 notifications,
+    # never even enqueued); another output prefix would make --wait look in the wrong place.
+    fake_terraform(_outputs(aws, input_prefix="in/", output_prefix="out/"))
+    make_pngs(tmp_path / "p", ["a.png"])
+
+    assert main(["--terraform-dir", str(tmp_path), flag, "other", str(tmp_path / "p")]) == 2
+
+    name = flag.removeprefix("--").replace("-", "_")
+    expected = "'in/'" if name == "input_prefix" else "'out/'"
+    assert f"{flag} 'other/' is not the Terraform root's {name} {expected}" in (
+        capsys.readouterr().err
+    )
+    assert aws.objects() == {}
+    assert aws.messages() == []
