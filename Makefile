@@ -24,6 +24,9 @@ E2E_LOAD ?= 200
 # What make e2e-aws runs (tests marked localstack_only are always left out).
 E2E_AWS_TESTS ?= tests/e2e
 QUICK ?=
+# Options of make capacity (python -m sender.capacity) and make tune (python -m scripts.tune).
+ARGS ?=
+TUNE_ARGS ?=
 
 VENV := .venv
 VENV_CHECKOV := .venv-checkov
@@ -73,8 +76,9 @@ fmt: $(VENV)/.stamp ## Format Python (ruff) and Terraform in place
 	terraform fmt -recursive terraform tests/iam
 
 .PHONY: docs
-docs: $(VENV)/.stamp ## Regenerate the README's Terraform variable and output tables from terraform/
+docs: $(VENV)/.stamp ## Regenerate the README's Terraform tables (terraform/) and its cost section (the planner)
 	$(VENV)/bin/python scripts/terraform_docs.py
+	$(VENV)/bin/python -m scripts.cost_docs
 
 .PHONY: tf-check
 tf-check: $(VENV_CHECKOV)/.stamp ## terraform fmt, init, validate, test (mock provider) and checkov
@@ -127,6 +131,11 @@ e2e-aws: $(ZIP) $(VENV)/.stamp ## Opt-in: the e2e tests in YOUR AWS account (uni
 	$(VENV)/bin/python -m sender.preflight
 	$(SESSION) --aws -- $(VENV)/bin/pytest --durations=10 -m "not localstack_only" $(E2E_AWS_TESTS)
 
+.PHONY: tune
+tune: $(ZIP) $(VENV)/.stamp ## Opt-in: convert sample PNGs at several memory sizes in YOUR AWS account; cost and speed per image (TUNE_ARGS=...)
+	$(VENV)/bin/python -m sender.preflight
+	$(SESSION) --aws -- $(VENV)/bin/python -m scripts.tune $(TUNE_ARGS)
+
 .PHONY: e2e-bench-smoke
 e2e-bench-smoke: $(ZIP) localstack-env ## make e2e and make bench QUICK=1 on one LocalStack deployment (part of make test)
 	$(SESSION) -- bash -c '$(E2E_TESTS) && $(VENV)/bin/python -m bench --quick --chart build/bench/benchmarks.svg'
@@ -135,10 +144,14 @@ e2e-bench-smoke: $(ZIP) localstack-env ## make e2e and make bench QUICK=1 on one
 # A given LOCALSTACK_ENDPOINT (CI service container, Docker) needs no local LocalStack.
 localstack-env: $(VENV)/.stamp $(if $(LOCALSTACK_ENDPOINT),,$(VENV_LOCALSTACK)/.executor $(VENV_RUNTIME)/.stamp) ## Create the virtualenvs the LocalStack runs need (LocalStack, the runtime's Python)
 
-##@ Benchmarks
+##@ Benchmarks and sizing
 .PHONY: bench
-bench: $(ZIP) localstack-env ## Benchmarks as ratios against baselines measured in the same run, chart in docs/ (QUICK=1: tiny inputs, chart in build/)
-	$(SESSION) -- $(VENV)/bin/python -m bench $(if $(QUICK),--quick --chart build/bench/benchmarks.svg,--chart docs/benchmarks.svg)
+bench: $(ZIP) localstack-env ## Benchmarks as ratios against baselines measured in the same run, chart in docs/, planner figures in sender/capacity/ (QUICK=1: tiny inputs, both in build/)
+	$(SESSION) -- $(VENV)/bin/python -m bench $(if $(QUICK),--quick --chart build/bench/benchmarks.svg --figures build/bench/measured.json,--chart docs/benchmarks.svg --figures sender/capacity/measured.json)
+
+.PHONY: capacity
+capacity: $(VENV)/.stamp ## Plan memory, concurrency, backlog drain, cost and quotas from measured figures (ARGS="--images-per-day 1e6 --megapixels 2")
+	$(VENV)/bin/python -m sender.capacity $(ARGS)
 
 ##@ Housekeeping
 .PHONY: requirements

@@ -78,12 +78,12 @@ def reference(terraform_dir: Path = TERRAFORM) -> str:
     return "\n".join(lines)
 
 
-def updated_readme(readme: str, tables: str) -> str:
+def updated_readme(readme: str, tables: str, begin: str = BEGIN, end: str = END) -> str:
     """``readme`` with the text between the markers replaced by ``tables``."""
-    start, end = readme.find(BEGIN), readme.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"the README needs a {BEGIN} line before an {END} line")
-    return f"{readme[: start + len(BEGIN)]}\n{tables}\n{readme[end:]}"
+    start, stop = readme.find(begin), readme.find(end)
+    if start < 0 or stop < start:
+        raise ValueError(f"the README needs a {begin} line before an {end} line")
+    return f"{readme[: start + len(begin)]}\n{tables}\n{readme[stop:]}"
 
 
 def main() -> int:

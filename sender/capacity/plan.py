@@ -275,7 +275,9 @@ def quota_warnings(p: Plan, figures: Figures, limits: list[Limit]) -> list[Findi
             )
         )
     rate = max(p.peak_per_second, throughput if w.backlog else 0.0)
-    when = "while the backlog drains" if w.backlog and throughput > p.peak_per_second else "at peak"
+    draining = bool(w.backlog) and throughput > p.peak_per_second
+    when = "while the backlog drains" if draining else "at peak"
+    cap = ", or cap maximum_concurrency" if draining else ""
     for name, verb in (("s3_put_per_prefix", "PUT"), ("s3_get_per_prefix", "GET")):
         quota = quotas[name]
         if rate > quota.value:
@@ -286,7 +288,7 @@ def quota_warnings(p: Plan, figures: Figures, limits: list[Limit]) -> list[Findi
                     f"{rate:,.0f} {verb} requests per second on {prefixes} {when}, above the "
                     f"{quota.value:,.0f} per second of one partitioned prefix: until S3 "
                     "partitions the prefix, expect 503 Slow Down (retried); spread keys over "
-                    "sub-prefixes, or cap maximum_concurrency",
+                    f"sub-prefixes{cap}",
                     quota.value,
                     rate,
                     quota.source,
