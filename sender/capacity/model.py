@@ -134,6 +134,7 @@ class Plan:
     concurrency_limit: int
     scale_up_seconds: float
     backlog_drain_seconds: float | None
+    backlog_concurrency: int
     cost_per_million_usd: dict[str, float]
     requests_per_image: dict[str, float]
     monthly_images: float
@@ -163,6 +164,7 @@ class Plan:
             "concurrency_limit": self.concurrency_limit,
             "scale_up_seconds": self.scale_up_seconds,
             "backlog_drain_seconds": self.backlog_drain_seconds,
+            "backlog_concurrency": self.backlog_concurrency,
             "cost_per_million_usd": self.cost_per_million_usd,
             "requests_per_image": self.requests_per_image,
             "monthly_images": self.monthly_images,

@@ -112,6 +112,9 @@ def plan(workload: Workload, figures: Figures) -> Plan:
     scale_up = ramp_up_seconds(peak_concurrency, start, limit, per_minute, ramps=not w.fifo)
     per_batch = size / batch
     drain = drain_seconds(w.backlog, per_batch, start, limit, per_minute / 60, average)
+    # The concurrency the drain reaches: it ramps up only as long as the backlog lasts.
+    reached = limit if drain is None else min(limit, start + per_minute / 60 * drain)
+    backlog_concurrency = math.ceil(reached) if w.backlog else 0
 
     sqs = sqs_requests_per_image(
         w.event_source,
@@ -175,6 +178,7 @@ def plan(workload: Workload, figures: Figures) -> Plan:
         concurrency_limit=int(limit),
         scale_up_seconds=scale_up,
         backlog_drain_seconds=drain,
+        backlog_concurrency=backlog_concurrency,
         cost_per_million_usd=costs,
         requests_per_image=requests,
         monthly_images=monthly_images,
@@ -245,7 +249,8 @@ def quota_warnings(p: Plan, figures: Figures, limits: list[Limit]) -> list[Findi
     """The figures of ``p`` that exceed a quota or limit, each with what to do."""
     w, quotas = p.workload, figures.aws.quotas
     warnings = []
-    throughput = p.concurrency_limit * w.batch_size / p.batch_seconds
+    per_batch = w.batch_size / p.batch_seconds
+    throughput = p.concurrency_limit * per_batch
     for limit in limits:
         if p.peak_concurrency > limit.value:
             warnings.append(
@@ -274,8 +279,9 @@ def quota_warnings(p: Plan, figures: Figures, limits: list[Limit]) -> list[Findi
                 scaling.source,
             )
         )
-    rate = max(p.peak_per_second, throughput if w.backlog else 0.0)
-    draining = bool(w.backlog) and throughput > p.peak_per_second
+    draining_rate = p.backlog_concurrency * per_batch
+    rate = max(p.peak_per_second, draining_rate)
+    draining = draining_rate > p.peak_per_second
     when = "while the backlog drains" if draining else "at peak"
     cap = ", or cap maximum_concurrency" if draining else ""
     for name, verb in (("s3_put_per_prefix", "PUT"), ("s3_get_per_prefix", "GET")):
@@ -312,7 +318,7 @@ def quota_warnings(p: Plan, figures: Figures, limits: list[Limit]) -> list[Findi
                 )
             )
     in_flight = quotas["sqs_in_flight"]
-    held = max(p.peak_concurrency, p.concurrency_limit if w.backlog else 0) * w.batch_size
+    held = max(p.peak_concurrency, p.backlog_concurrency) * w.batch_size
     if held > in_flight.value:
         warnings.append(
             Finding(
@@ -371,16 +377,13 @@ def configuration_warnings(p: Plan, figures: Figures) -> list[Finding]:
                 "no --peak-per-second: sized for the daily average; bursts need more concurrency",
             )
         )
-    if (
-        w.backlog
-        and not w.maximum_concurrency
-        and p.concurrency_limit
-        >= (w.concurrency_quota or figures.quota("lambda_concurrent_executions"))
+    if not w.maximum_concurrency and p.backlog_concurrency >= (
+        w.concurrency_quota or figures.quota("lambda_concurrent_executions")
     ):
         warnings.append(
             Finding(
                 "backlog",
-                f"draining the backlog scales up to {p.concurrency_limit:,} concurrent "
+                f"draining the backlog scales up to {p.backlog_concurrency:,} concurrent "
                 "executions, all of the account's: other functions get throttled meanwhile; set "
                 "maximum_concurrency to leave them room",
             )
