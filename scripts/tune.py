@@ -40,11 +40,17 @@ from typing import Any, NoReturn
 import boto3
 from PIL import Image
 
-from png2jpg.config import DEFAULT_MAX_WORKERS
 from scripts import localstack_session
 from scripts.lambda_reports import Report, parse_report
 from sender.capacity.figures import load_aws
-from sender.capacity.model import FUNCTION_S3_CALLS_PER_IMAGE, MB_PER_GB, batch_seconds
+
+# sender's package puts function/ (png2jpg) on sys.path: the function's defaults come through it.
+from sender.capacity.model import (
+    DEFAULT_MAX_WORKERS,
+    FUNCTION_S3_CALLS_PER_IMAGE,
+    MB_PER_GB,
+    batch_seconds,
+)
 from sender.terraform import terraform_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
