@@ -53,7 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
-    add("--images-per-day", type=number(float, 1, 1e12), required=True, metavar="N")
+    add(
+        "--images-per-day",
+        type=number(float, 1, 1e12),
+        required=True,
+        metavar="N",
+        help="images to convert per day (2e6 is two million)",
+    )
     add(
         "--megapixels",
         type=number(float, 1e-4, 1e4),
