@@ -85,6 +85,16 @@ class Figures:
     wait_s: float
 
 
+@dataclass(frozen=True)
+class Deployment:
+    """The session's deployment: its Terraform root, name, outputs and a CloudWatch Logs client."""
+
+    terraform_dir: Path
+    name: str
+    outputs: dict[str, Any]
+    logs: Any
+
+
 @dataclass
 class SizeResult:
     """What one memory size measured; the per-image figures are those of warm invocations."""
@@ -259,14 +269,11 @@ def log_messages(logs: Any, group: str, since_ms: int) -> list[str]:
 
 
 def measure(
-    memory_mb: int,
-    samples: list[Sample],
-    rounds: int,
-    context: dict[str, Any],
+    memory_mb: int, samples: list[Sample], rounds: int, deployment: Deployment
 ) -> tuple[dict[str, Report], dict[str, list[str]], dict[str, float]]:
     """Apply, send the rounds, and collect the reports and converted keys of this size."""
-    terraform_dir, outputs = context["terraform_dir"], context["outputs"]
-    apply(terraform_dir, context["name"], memory_mb)
+    terraform_dir, outputs = deployment.terraform_dir, deployment.outputs
+    apply(terraform_dir, deployment.name, memory_mb)
     since_ms = int(time.time() * 1000) - 5000
     prefix = f"{outputs['input_prefix']}tune-{memory_mb}mb/"
     megapixels: dict[str, float] = {}
@@ -283,7 +290,7 @@ def measure(
     expected = len(samples) * rounds
     deadline = time.monotonic() + LOG_WAIT_SECONDS
     while True:
-        messages = log_messages(context["logs"], outputs["log_group_name"], since_ms)
+        messages = log_messages(deployment.logs, outputs["log_group_name"], since_ms)
         reports, converted = invocation_images(messages, prefix)
         complete = (
             sum(map(len, converted.values())) >= expected and converted.keys() <= reports.keys()
@@ -416,17 +423,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="png2jpg-samples-") as scratch:
             samples = samples_from(args.paths, args.images, args.megapixels, Path(scratch))
-            context = {
-                "terraform_dir": terraform_dir,
-                "name": os.environ.get("PNG2JPG_E2E_NAME", "png2jpg-e2e"),
-                "outputs": terraform_outputs(terraform_dir),
-                "logs": client("logs"),
-            }
+            deployment = Deployment(
+                terraform_dir,
+                os.environ.get("PNG2JPG_E2E_NAME", "png2jpg-e2e"),
+                terraform_outputs(terraform_dir),
+                client("logs"),
+            )
             results = []
             for memory_mb in args.memory:
                 print(f"tune: {memory_mb} MB...", file=sys.stderr, flush=True)
-                reports, converted, megapixels = measure(memory_mb, samples, args.rounds, context)
-                results.append(size_result(memory_mb, reports, converted, megapixels, figures))
+                measured = measure(memory_mb, samples, args.rounds, deployment)
+                results.append(size_result(memory_mb, *measured, figures))
     except TuneError as error:
         print(f"tune: error: {error}", file=sys.stderr)
         return 1
@@ -437,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         "samples": len(samples),
         "megapixels": statistics.fmean(s.megapixels for s in samples),
         "rounds": args.rounds,
-        "where": f"{where} ({context['name']})",
+        "where": f"{where} ({deployment.name})",
         "prices_date": aws.date,
         "region": region if prices else f"{region}: no prices in aws-figures.json",
         "workers": DEFAULT_MAX_WORKERS,
