@@ -42,6 +42,7 @@ from PIL import Image
 
 from scripts import localstack_session
 from scripts.lambda_reports import Report, parse_report
+from scripts.terraform_docs import blocks
 from sender.capacity.figures import load_aws
 
 # sender's package puts function/ (png2jpg) on sys.path: the function's defaults come through it.
@@ -229,15 +230,27 @@ def client(service: str) -> Any:
     return boto3.client(service)
 
 
+def settings(memory_mb: int) -> dict[str, object]:
+    """The root variables a step sets besides the session's."""
+    return {
+        "memory_size": memory_mb,
+        "timeout": TIMEOUT,
+        "system_log_level": "INFO",
+        "maximum_concurrency": MAXIMUM_CONCURRENCY,
+    }
+
+
+def check_root(terraform_dir: Path) -> None:
+    """Refuse a root that does not declare the variables a step sets (rather than fail later)."""
+    declared = {name for file in terraform_dir.glob("*.tf") for name, _ in blocks(file, "variable")}
+    missing = sorted(settings(0).keys() - declared)
+    if missing:
+        raise TuneError(f"the Terraform root {terraform_dir} declares no {', '.join(missing)}")
+
+
 def apply(terraform_dir: Path, name: str, memory_mb: int) -> None:
     """Apply the session's root with this memory size and reports in the logs."""
-    variables = localstack_session.terraform_variables(
-        name,
-        memory_size=memory_mb,
-        timeout=TIMEOUT,
-        system_log_level="INFO",
-        maximum_concurrency=MAXIMUM_CONCURRENCY,
-    )
+    variables = localstack_session.terraform_variables(name, **settings(memory_mb))
     command = ["terraform", f"-chdir={terraform_dir}", "apply", "-input=false", "-auto-approve"]
     result = subprocess.run(
         [*command, "-no-color", *variables], capture_output=True, text=True, check=False
@@ -423,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="png2jpg-samples-") as scratch:
             samples = samples_from(args.paths, args.images, args.megapixels, Path(scratch))
+            check_root(terraform_dir)
             deployment = Deployment(
                 terraform_dir,
                 os.environ.get("PNG2JPG_E2E_NAME", "png2jpg-e2e"),

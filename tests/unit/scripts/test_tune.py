@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from pathlib import Path
 
 import pytest
 
 from scripts import tune
 from scripts.lambda_reports import Report, parse_report
+from scripts.terraform_docs import ROOT
 from sender.capacity.model import batch_seconds
 from tests.e2e.executor.png2jpg_local_executor.platform_logs import Invocation, invocation_logs
 
@@ -214,3 +216,10 @@ def test_without_a_deployment_it_says_how_to_run_it(
         tune.main([])
     assert exit_.value.code == 2
     assert "make tune" in capsys.readouterr().err
+
+
+def test_a_root_without_the_variables_a_step_sets_is_refused(tmp_path: Path) -> None:
+    tune.check_root(ROOT / "terraform")  # the kit's root declares them all
+    (tmp_path / "variables.tf").write_text('variable "memory_size" {\n  type = number\n}\n')
+    with pytest.raises(tune.TuneError, match="maximum_concurrency, system_log_level, timeout"):
+        tune.check_root(tmp_path)
