@@ -9,7 +9,9 @@ PYTHON ?= python3
 RUNTIME_PYTHON_VERSION ?= 3.13
 ARCH ?= x86_64
 # The deployed Terraform root (deploy, destroy, redrive); PNG2JPG_TERRAFORM_DIR=... for another one.
-PNG2JPG_TERRAFORM_DIR ?= terraform
+PNG2JPG_TERRAFORM_DIR ?= terraform/examples/complete
+# The module and every runnable example: what tf-check validates and tests.
+TF_ROOTS := terraform $(sort $(wildcard terraform/examples/*))
 # Terraform provider mirror: used where it exists (offline machines), the registry elsewhere.
 TF_PLUGIN_DIR ?= $(if $(wildcard /opt/tf-plugins),/opt/tf-plugins)
 TF_INIT_FLAGS := -input=false $(if $(TF_PLUGIN_DIR),-plugin-dir=$(TF_PLUGIN_DIR))
@@ -73,16 +75,24 @@ fmt: $(VENV)/.stamp ## Format Python (ruff) and Terraform in place
 	terraform fmt -recursive terraform tests/iam
 
 .PHONY: docs
-docs: $(VENV)/.stamp ## Regenerate the README's Terraform variable and output tables from terraform/
-	$(VENV)/bin/python scripts/terraform_docs.py
+docs: $(VENV)/.stamp ## Regenerate the modules' input and output tables and the examples' pass-through variables
+	$(VENV)/bin/python -m scripts.terraform_docs
+	$(VENV)/bin/python -m scripts.terraform_examples
 
 .PHONY: tf-check
-tf-check: $(VENV_CHECKOV)/.stamp ## terraform fmt, init, validate, test (mock provider) and checkov
+tf-check: $(VENV_CHECKOV)/.stamp ## terraform fmt, then init, validate and test (mock provider) of the module and every example, and checkov
 	terraform fmt -check -recursive -diff terraform tests/iam
-	terraform -chdir=terraform init -backend=false $(TF_INIT_FLAGS) >/dev/null
-	terraform -chdir=terraform validate
-	terraform -chdir=terraform test
+	$(MAKE) tf-test
 	$(VENV_CHECKOV)/bin/checkov -d terraform --framework terraform --skip-download --quiet --compact
+
+.PHONY: tf-test
+tf-test: ## init, validate and terraform test (mock provider) of the module and every example
+	for root in $(TF_ROOTS); do \
+	  echo "--- $$root"; \
+	  terraform -chdir=$$root init -backend=false $(TF_INIT_FLAGS) >/dev/null; \
+	  terraform -chdir=$$root validate; \
+	  terraform -chdir=$$root test; \
+	done
 
 ##@ Build and deploy
 .PHONY: package
@@ -119,7 +129,7 @@ redrive: $(VENV)/.stamp ## Move messages from the DLQ back to the queue (PNG2JPG
 
 ##@ LocalStack
 .PHONY: e2e
-e2e: $(ZIP) localstack-env ## End-to-end tests: LocalStack + the terraform/ root + the deployed zip
+e2e: $(ZIP) localstack-env ## End-to-end tests: LocalStack + the complete example (terraform/examples/complete) + the deployed zip
 	$(SESSION) -- $(E2E_TESTS)
 
 .PHONY: e2e-aws
