@@ -11,8 +11,8 @@
    caller's AWS credentials and region are used.
 2. Terraform: a copy of ``terraform/`` in ``build/e2e/terraform`` (``build/e2e-aws/terraform``),
    whose ``examples/complete`` root is applied with ``tests/e2e/e2e.tfvars`` and, on LocalStack,
-   an override file that points its AWS provider at it. With ``--aws`` every resource name carries a unique suffix
-   (``name = png2jpg-e2e-<6 hex digits>``, or ``PNG2JPG_E2E_NAME``).
+   an override file that points its AWS provider at it. With ``--aws`` every resource name
+   carries a unique suffix (``name = png2jpg-e2e-<6 hex digits>``, or ``PNG2JPG_E2E_NAME``).
 3. COMMAND runs with the endpoint and credentials set and (unless ``--no-terraform``)
    ``PNG2JPG_TERRAFORM_DIR`` and ``PNG2JPG_E2E_NAME``; ``PNG2JPG_E2E_TARGET`` is ``localstack``
    or ``aws``.

@@ -108,7 +108,10 @@ def variables_tf(names: tuple[str, ...] | None) -> str:
     """Variables with the module's type, description and default (its validations stay in it)."""
     chunks = [HEADER.format(source="variables.tf")]
     for name, body in selected("variable", "variables.tf", names):
-        pairs = [("description", quoted(body["description"])), ("type", type_expression(body["type"]))]
+        pairs = [
+            ("description", quoted(body["description"])),
+            ("type", type_expression(body["type"])),
+        ]
         if "default" in body:
             pairs.append(("default", hcl_value(body["default"])))
         chunks.append("\n".join([f'variable "{name}" {{', *attributes(pairs), "}"]))
@@ -119,7 +122,10 @@ def outputs_tf(names: tuple[str, ...] | None) -> str:
     """The module's outputs, under their names and descriptions."""
     chunks = [HEADER.format(source="outputs.tf")]
     for name, body in selected("output", "outputs.tf", names):
-        pairs = [("description", quoted(body["description"])), ("value", f"module.{MODULE_NAME}.{name}")]
+        pairs = [
+            ("description", quoted(body["description"])),
+            ("value", f"module.{MODULE_NAME}.{name}"),
+        ]
         chunks.append("\n".join([f'output "{name}" {{', *attributes(pairs), "}"]))
     return "\n\n".join(chunks) + "\n"
 
