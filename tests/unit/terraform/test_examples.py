@@ -130,11 +130,11 @@ def module_calls(document: Path) -> list[str]:
     return [block for block in found if SOURCE.search(block)]
 
 
-def as_local(call: str, module: Path, package_zip: Path) -> str:
-    """A documented module call with the module at ``module`` and the fixture package."""
+def as_local(call: str, module: Path, downloads: Path) -> str:
+    """A documented module call, the module at ``module``, its release zip in ``downloads``."""
     call = re.sub(r'(?m)^provider "aws" \{.*?^\}\n', "", call, flags=re.DOTALL)
     call = SOURCE.sub(f'"{module}"', call)
-    return re.sub(r'"[^"]*' + RELEASE_ZIP.pattern + '"', f'"{package_zip}"', call)
+    return re.sub(rf'"({RELEASE_ZIP.pattern})"', rf'"{downloads}/\1"', call)
 
 
 OUTSIDE_TEST = """\
@@ -175,12 +175,14 @@ def test_a_configuration_outside_the_repository_calls_the_module_several_times(
 ) -> None:
     module = tmp_path / "vendor" / "png2jpg" / "terraform"
     shutil.copytree(TERRAFORM, module, ignore=shutil.ignore_patterns(".terraform*", "examples"))
-    shutil.copy(FIXTURES / "function.zip", tmp_path / "function.zip")
-    shutil.copy(FIXTURES / "function.manifest.json", tmp_path / "function.manifest.json")
+    # A release's zip for python3.13 and x86_64 (the fixture's), its manifest beside it.
+    release_zip = tmp_path / package.release_zip_name("X.Y.Z", "3.13", "x86_64")
+    shutil.copy(FIXTURES / "function.zip", release_zip)
+    shutil.copy(FIXTURES / "function.manifest.json", package.companions(release_zip)["manifest"])
     root = tmp_path / "infrastructure"
     shutil.copytree(TERRAFORM / "tests" / "mocks", root / "mocks")
     calls = [
-        as_local(call, module, tmp_path / "function.zip")
+        as_local(call, module, tmp_path)
         for document in (ROOT / "README.md", TERRAFORM / "README.md")
         for call in module_calls(document)
     ]
@@ -204,7 +206,7 @@ def test_a_configuration_outside_the_repository_calls_the_module_several_times(
 
               name              = "png2jpg-${{each.key}}"
               input_prefix      = each.value
-              function_zip_path = "../function.zip"
+              function_zip_path = "../{release_zip.name}"
             }}
 
             module "optional" {{
@@ -212,7 +214,7 @@ def test_a_configuration_outside_the_repository_calls_the_module_several_times(
               count  = 1
 
               name              = "png2jpg-optional"
-              function_zip_path = "../function.zip"
+              function_zip_path = "{release_zip}"
               depends_on        = [module.pipelines]
             }}
 
