@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scripts.terraform_docs import README, updated_readme
+from scripts.terraform_docs import ROOT, updated_readme
 from sender.capacity.cli import build_parser, workload
 from sender.capacity.figures import load_aws, load_measured
 from sender.capacity.model import Figures
 from sender.capacity.plan import plan
 from sender.capacity.render import render
 
+README = ROOT / "README.md"
 BEGIN = "<!-- BEGIN_COST_DOCS -->"
 END = "<!-- END_COST_DOCS -->"
 CASES = (

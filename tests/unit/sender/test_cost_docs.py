@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.cost_docs import BEGIN, CASES, END, section
-from scripts.terraform_docs import README, updated_readme
+from scripts.cost_docs import BEGIN, CASES, END, README, section
+from scripts.terraform_docs import updated_readme
 from sender.capacity import cli
 
 
