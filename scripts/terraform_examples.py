@@ -37,6 +37,7 @@ SENDER_OUTPUTS = (
     "dlq_url",
     "fifo_queue",
     "s3_notification_suffixes",
+    "s3_event_source",
     "function_name",
     "log_group_name",
 )
@@ -55,8 +56,32 @@ class Example:
         return EXAMPLES / self.name
 
 
+# What plugging into a team's bucket, keys, event routing and accounts takes.
+EXISTING_BUCKET_VARIABLES = (
+    "bucket_name",
+    "input_prefix",
+    "output_prefix",
+    "kms_key_arn",
+    "sender_principals",
+    "s3_event_source",
+    "s3_notification_suffixes",
+    "sns_topic_arns",
+)
+EXISTING_BUCKET_OUTPUTS = (
+    "bucket_arn",
+    "eventbridge_rule_arn",
+    "sns_subscription_arns",
+    "function_role_arn",
+    "kms_key_arn",
+)
+
 PASS_THROUGH = (
     Example("complete", variables=None, outputs=None),
+    Example(
+        "existing-bucket",
+        variables=PACKAGE_VARIABLES + EXISTING_BUCKET_VARIABLES,
+        outputs=SENDER_OUTPUTS + EXISTING_BUCKET_OUTPUTS,
+    ),
     Example("fifo", variables=PACKAGE_VARIABLES, outputs=SENDER_OUTPUTS),
     # Its outputs are maps by pipeline: written by hand.
     Example("two-pipelines", variables=PACKAGE_VARIABLES, outputs=()),

@@ -18,6 +18,11 @@ from sender.send import Sender
 from sender.wait import Waiter
 
 DEFAULT_WAIT = 300.0
+# What enqueues an upload when the sender only uploads (the root's s3_event_source output).
+ROUTES = {
+    "s3": "An S3 event notification",
+    "eventbridge": "An EventBridge rule on the bucket's Object Created events",
+}
 
 DESCRIPTION = """\
 Upload PNG files to the png2jpg bucket and enqueue one message {"bucket", "key"} per file.
@@ -35,7 +40,8 @@ Each setting comes from its flag, else its environment variable, else the output
 Terraform root (bucket_name, queue_url, input_prefix, output_prefix), else the default; the
 root is read only for a bucket or queue not given otherwise, and then a prefix flag must
 agree with it (the function works only there). When its output s3_notification_suffixes is
-not empty, S3 enqueues: the sender only uploads, and skips the files no suffix matches.
+not empty, S3 or EventBridge enqueues (s3_event_source): the sender only uploads, and skips
+the files no suffix matches.
 Endpoint, region and credentials: AWS_ENDPOINT_URL, AWS_PROFILE, AWS_REGION, ...; else the
 queue URL's region.
 
@@ -75,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     uploads = number(int, 1, 64)
     add("--concurrency", type=uploads, default=10, metavar="N", help="uploads at once, 1-64 (10)")
     add("--message-group", type=_group, metavar="NAME", help="FIFO: the group of every message")
-    add("--upload-only", action="store_true", help="send no messages (S3 notifications enqueue)")
+    add("--upload-only", action="store_true", help="send no messages (S3 or EventBridge enqueues)")
     seconds = number(float, 0, 86400)
     wait = "then wait up to SECONDS (%(const)g) for the JPEGs; print KEY -> OUTPUT_KEY LATENCY"
     add("--wait", nargs="?", const=DEFAULT_WAIT, type=seconds, metavar="SECONDS", help=wait)
@@ -106,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
 def _send(args: argparse.Namespace, report: Report) -> int:
     destination = report.destination = resolve(args)
     if destination.upload_only and not args.upload_only:
-        report.line("S3 event notifications are on for this deployment: uploading only")
+        route = ROUTES.get(destination.event_source, destination.event_source)
+        report.line(f"{route} enqueues each upload for this deployment: uploading only")
     if args.message_group is not None and not destination.fifo:
         raise UsageError("--message-group applies to FIFO queues only (URL ending in .fifo)")
     report.files = discover(args.paths, destination)

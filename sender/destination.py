@@ -69,6 +69,7 @@ class Destination:
     output_prefix: str
     upload_only: bool = False
     notified_suffixes: tuple[str, ...] = ()  # S3 enqueues only these keys; () if not known
+    event_source: str = "sender"  # what enqueues an upload: sender, s3 or eventbridge
 
     @property
     def fifo(self) -> bool:
@@ -86,6 +87,8 @@ def resolve(args: argparse.Namespace) -> Destination:
     queue_url = queue_url or outputs.get("queue_url")
     notified = tuple(outputs.get("s3_notification_suffixes") or ())
     upload_only = args.upload_only or bool(notified)
+    # A root from before s3_event_source had only S3 notifications.
+    event_source = (outputs.get("s3_event_source") or "s3") if notified else "sender"
     if not bucket:
         raise UsageError(f"no bucket: pass --bucket NAME, set {BUCKET_ENV}, or pass {_HINT}")
     if not _BUCKET.fullmatch(bucket):
@@ -103,6 +106,7 @@ def resolve(args: argparse.Namespace) -> Destination:
         _prefix(args.output_prefix, outputs.get("output_prefix"), DEFAULT_OUTPUT_PREFIX),
         upload_only,
         notified,
+        event_source,
     )
     for name, value in (
         ("input_prefix", where.input_prefix),

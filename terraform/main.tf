@@ -16,7 +16,14 @@ locals {
   partition  = data.aws_partition.current.partition
   dns_suffix = data.aws_partition.current.dns_suffix
 
-  bucket_name           = coalesce(var.bucket_name, "${var.name}-images-${local.account_id}-${local.region}")
+  # The bucket the kit creates, or with create_bucket = false the existing one it uses (bucket_name is then set).
+  bucket_name = coalesce(var.bucket_name, "${var.name}-images-${local.account_id}-${local.region}")
+  bucket_arn  = "arn:${local.partition}:s3:::${local.bucket_name}"
+  # Built from the name so that the queue policy, which lets this rule only send, is known at plan time (the rule
+  # itself needs the queue's ARN: passing the rule's own ARN back would be a cycle).
+  eventbridge_rule_name = "${var.name}-object-created"
+  eventbridge_rule_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.eventbridge_rule_name}"
+
   artifacts_bucket_name = coalesce(var.artifacts_bucket_name, "${var.name}-artifacts-${local.account_id}-${local.region}")
 
   # AWS's recommendation for a Lambda consumer: at least six function timeouts plus the batching window,
@@ -34,7 +41,7 @@ locals {
     MAX_PIXELS        = tostring(var.max_pixels)
     MAX_INPUT_BYTES   = tostring(var.max_input_bytes)
     MATTE_COLOR       = var.matte_color
-    ALLOWED_BUCKETS   = module.image_bucket.name
+    ALLOWED_BUCKETS   = local.bucket_name
     MAX_WORKERS       = tostring(var.max_workers)
     DLQ_URL           = module.queue.dlq_url
     METRICS_NAMESPACE = var.metrics_namespace
@@ -97,11 +104,12 @@ resource "terraform_data" "package" {
 }
 
 ################################################################################
-# Image bucket
+# Image bucket: created here, or an existing one left exactly as it is
 ################################################################################
 
 module "image_bucket" {
   source = "./modules/image-bucket"
+  count  = var.create_bucket ? 1 : 0
 
   bucket_name                            = local.bucket_name
   partition                              = local.partition
@@ -111,7 +119,14 @@ module "image_bucket" {
   input_prefix                           = var.input_prefix
   input_expiration_days                  = var.input_expiration_days
   abort_incomplete_multipart_upload_days = var.abort_incomplete_multipart_upload_days
+  sender_principals                      = var.sender_principals
   tags                                   = var.tags
+}
+
+# Before create_bucket, the bucket was always created: its objects keep their addresses as the first instance.
+moved {
+  from = module.image_bucket
+  to   = module.image_bucket[0]
 }
 
 ################################################################################
@@ -131,19 +146,30 @@ module "queue" {
   visibility_timeout_seconds  = local.visibility_timeout_seconds
   message_retention_seconds   = var.message_retention_seconds
   max_receive_count           = var.max_receive_count
+  kms_key_arn                 = var.kms_key_arn
 
-  s3_source_bucket_arn = var.enable_s3_notifications ? module.image_bucket.arn : null
+  # Who may send: each route's own service, from this bucket, rule or topics only, and the named principals.
+  s3_source_bucket_arn = var.s3_event_source == "s3" ? local.bucket_arn : null
+  eventbridge_rule_arn = var.s3_event_source == "eventbridge" ? local.eventbridge_rule_arn : null
+  sns_topic_arns       = var.sns_topic_arns
+  sender_principals    = var.sender_principals
   tags                 = var.tags
 }
 
-# S3 -> SQS, optional: the sender sends its own messages otherwise.
-resource "aws_s3_bucket_notification" "this" {
-  count = var.enable_s3_notifications ? 1 : 0
+################################################################################
+# Event routing: S3 notifications, an EventBridge rule, SNS subscriptions
+################################################################################
 
-  bucket = module.image_bucket.name
+# The kit's own bucket only: a bucket has one notification configuration, which this resource owns whole. With
+# "s3" it notifies the queue; with "eventbridge" it turns the bucket's EventBridge notifications on.
+resource "aws_s3_bucket_notification" "this" {
+  count = var.create_bucket && var.s3_event_source != "sender" ? 1 : 0
+
+  bucket      = module.image_bucket[0].name
+  eventbridge = var.s3_event_source == "eventbridge"
 
   dynamic "queue" {
-    for_each = var.s3_notification_suffixes
+    for_each = var.s3_event_source == "s3" ? var.s3_notification_suffixes : []
 
     content {
       id            = "png-to-queue${queue.value}"
@@ -156,6 +182,38 @@ resource "aws_s3_bucket_notification" "this" {
 
   # S3 checks that it may send to the queue when the notification is created.
   depends_on = [module.queue]
+}
+
+# Reads the bucket's Object Created events on the default event bus; on an existing bucket, its EventBridge
+# notifications must be on (docs/integration.md), and nothing on the bucket changes.
+module "object_created_rule" {
+  source = "./modules/object-created-rule"
+  count  = var.s3_event_source == "eventbridge" ? 1 : 0
+
+  name             = local.eventbridge_rule_name
+  bucket_name      = local.bucket_name
+  input_prefix     = var.input_prefix
+  suffixes         = var.s3_notification_suffixes
+  queue_arn        = module.queue.queue_arn
+  message_group_id = var.fifo_queue ? "${var.name}-uploads" : null
+  tags             = var.tags
+}
+
+# Raw message delivery off: the function reads the S3 event inside SNS's envelope.
+resource "aws_sns_topic_subscription" "this" {
+  for_each = toset(var.sns_topic_arns)
+
+  topic_arn            = each.value
+  protocol             = "sqs"
+  endpoint             = module.queue.queue_arn
+  raw_message_delivery = false
+
+  lifecycle {
+    precondition {
+      condition     = split(":", each.value)[3] == local.region
+      error_message = "The SNS topic ${each.value} is not in ${local.region}, the region of the queue and of this configuration's provider: subscribe the queue with a provider for the topic's region, or use a topic there (S3 notifies topics in the bucket's own region)."
+    }
+  }
 }
 
 ################################################################################
@@ -205,10 +263,12 @@ module "function" {
   log_level                      = var.log_level
   system_log_level               = var.system_log_level
 
-  image_bucket_arn = module.image_bucket.arn
-  input_prefix     = var.input_prefix
-  output_prefix    = var.output_prefix
-  kms_key_arn      = var.kms_key_arn
+  image_bucket_arn   = local.bucket_arn
+  input_prefix       = var.input_prefix
+  output_prefix      = var.output_prefix
+  bucket_kms_key_arn = var.kms_key_arn
+  queue_kms_key_arn  = var.kms_key_arn
+  log_kms_key_arn    = var.kms_key_arn
 
   queue_arn                           = module.queue.queue_arn
   dlq_arn                             = module.queue.dlq_arn
@@ -237,7 +297,7 @@ module "alarms" {
   queue_age_alarm_threshold_seconds = var.queue_age_alarm_threshold_seconds
   alarm_email                       = var.alarm_email
   alarm_actions                     = var.alarm_actions
-  alarm_topic_kms_key_id            = var.alarm_topic_kms_key_id
+  kms_key_arn                       = var.kms_key_arn
   tags                              = var.tags
 }
 

@@ -3,13 +3,18 @@
 ################################################################################
 
 output "bucket_name" {
-  description = "Name of the image bucket."
-  value       = module.image_bucket.name
+  description = "Name of the image bucket (the kit's own, or the existing one with create_bucket = false)."
+  value       = local.bucket_name
 }
 
 output "bucket_arn" {
   description = "ARN of the image bucket."
-  value       = module.image_bucket.arn
+  value       = local.bucket_arn
+}
+
+output "bucket_created" {
+  description = "Whether the kit created the image bucket (false: an existing bucket it leaves as it is)."
+  value       = var.create_bucket
 }
 
 output "input_prefix" {
@@ -61,9 +66,29 @@ output "fifo_queue" {
   value       = var.fifo_queue
 }
 
+output "s3_event_source" {
+  description = "What enqueues each upload: sender, s3 (S3 event notifications) or eventbridge (an EventBridge rule)."
+  value       = var.s3_event_source
+}
+
 output "s3_notification_suffixes" {
-  description = "Key suffixes under the input prefix for which S3 sends the queue an event; empty when enable_s3_notifications is false. When set, the sender only uploads, and skips files that no suffix matches."
-  value       = var.enable_s3_notifications ? var.s3_notification_suffixes : []
+  description = "Key suffixes under the input prefix whose uploads S3 or EventBridge enqueues; empty when s3_event_source is sender. When set, the sender only uploads, and skips files that no suffix matches."
+  value       = var.s3_event_source == "sender" ? [] : var.s3_notification_suffixes
+}
+
+output "eventbridge_rule_arn" {
+  description = "ARN of the EventBridge rule that sends the bucket's Object Created events to the queue, or null unless s3_event_source is eventbridge."
+  value       = var.s3_event_source == "eventbridge" ? local.eventbridge_rule_arn : null
+}
+
+output "sns_subscription_arns" {
+  description = "ARNs of the queue's subscriptions to sns_topic_arns, by topic ARN."
+  value       = { for topic, subscription in aws_sns_topic_subscription.this : topic => subscription.arn }
+}
+
+output "kms_key_arn" {
+  description = "ARN of the customer-managed KMS key encrypting the bucket the kit creates, the queues, the log group and the alarm topic, or null."
+  value       = var.kms_key_arn
 }
 
 ################################################################################

@@ -26,8 +26,19 @@ variable "tags" {
 # Image bucket
 ################################################################################
 
+variable "create_bucket" {
+  description = "Whether the kit creates the image bucket. false = use an existing bucket named by bucket_name: Terraform creates nothing on it and changes none of its settings (policy, encryption, versioning, lifecycle, notifications, public access block), and destroy leaves it and its objects alone; the function's role stays scoped to the two prefixes (docs/integration.md says what to check on such a bucket)."
+  type        = bool
+  default     = true
+
+  validation {
+    condition     = var.create_bucket || var.bucket_name != null
+    error_message = "create_bucket = false needs bucket_name: the name of the existing bucket to use."
+  }
+}
+
 variable "bucket_name" {
-  description = "Name of the image bucket. Null = \"<name>-images-<account id>-<region>\" (globally unique)."
+  description = "Name of the image bucket: the one the kit creates, or with create_bucket = false the existing one it uses. Null (only when the kit creates it) = \"<name>-images-<account id>-<region>\" (globally unique)."
   type        = string
   default     = null
 
@@ -75,30 +86,24 @@ variable "output_prefix" {
 }
 
 variable "force_destroy" {
-  description = "Whether `terraform destroy` deletes the image and artifacts buckets even when they hold objects. Keep false for real data."
+  description = "Whether `terraform destroy` deletes the image bucket (when the kit created it) and the artifacts bucket even when they hold objects. Keep false for real data."
   type        = bool
   default     = false
-}
-
-variable "kms_key_arn" {
-  description = "ARN of a customer-managed KMS key for SSE-KMS on the image bucket (the function gets kms:Decrypt and kms:GenerateDataKey via S3). Null = SSE-S3 (AES256)."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.kms_key_arn == null ? true : can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
-  }
 }
 
 variable "versioning_enabled" {
-  description = "Whether the image bucket is versioned. Off by default: inputs and outputs are transient, derived data, and versions would be paid for twice. When on, non-current versions expire after 30 days."
+  description = "Whether the image bucket the kit creates is versioned. Off by default: inputs and outputs are transient, derived data, and versions would be paid for twice. When on, non-current versions expire after 30 days."
   type        = bool
   default     = false
+
+  validation {
+    condition     = var.create_bucket || !var.versioning_enabled
+    error_message = "versioning_enabled applies to the bucket the kit creates: with create_bucket = false the kit changes none of the existing bucket's settings. Turn versioning on there yourself."
+  }
 }
 
 variable "input_expiration_days" {
-  description = "Days after which input PNGs expire (deleted by a lifecycle rule). Null = keep them forever."
+  description = "Days after which input PNGs in the bucket the kit creates expire (deleted by a lifecycle rule). Null = keep them forever."
   type        = number
   default     = null
 
@@ -106,10 +111,15 @@ variable "input_expiration_days" {
     condition     = var.input_expiration_days == null ? true : (var.input_expiration_days >= 1 && floor(var.input_expiration_days) == var.input_expiration_days)
     error_message = "input_expiration_days must be null or a whole number of days, at least 1."
   }
+
+  validation {
+    condition     = var.create_bucket || var.input_expiration_days == null
+    error_message = "input_expiration_days applies to the bucket the kit creates: with create_bucket = false the kit changes none of the existing bucket's settings, its lifecycle rules included. Add an expiry rule for the input prefix there yourself."
+  }
 }
 
 variable "abort_incomplete_multipart_upload_days" {
-  description = "Days after which incomplete multipart uploads to the image bucket are aborted (their parts are billed until then), an integer from 1. Null = no such rule; with input_expiration_days null and versioning off too, the bucket gets no lifecycle configuration at all (e.g. for short-lived test stacks)."
+  description = "Days after which incomplete multipart uploads to the image bucket the kit creates are aborted (their parts are billed until then), an integer from 1; ignored with create_bucket = false. Null = no such rule; with input_expiration_days null and versioning off too, the bucket gets no lifecycle configuration at all (e.g. for short-lived test stacks)."
   type        = number
   default     = 7
 
@@ -119,25 +129,91 @@ variable "abort_incomplete_multipart_upload_days" {
   }
 }
 
-variable "enable_s3_notifications" {
-  description = "Whether S3 sends an event to the queue for every PNG created under the input prefix (then the sender only needs to upload). Standard queues only: S3 cannot notify a FIFO queue."
-  type        = bool
-  default     = false
+################################################################################
+# Encryption and other accounts
+################################################################################
+
+variable "kms_key_arn" {
+  description = "ARN of a customer-managed KMS key for everything the kit stores: SSE-KMS (with an S3 bucket key) on the image bucket it creates, the queue, the DLQ, the function's log group and the alarm topic. The function's role gets kms:Decrypt and kms:GenerateDataKey on it through S3 and SQS only (with create_bucket = false, it assumes the existing bucket's objects use this key). The key policy must allow the services and principals that use it: docs/integration.md lists the statements. Null = SSE-S3 on the bucket, SSE-SQS on the queues, CloudWatch Logs' own encryption, and no encryption of the alarm topic."
+  type        = string
+  default     = null
 
   validation {
-    condition     = !(var.enable_s3_notifications && var.fifo_queue)
-    error_message = "enable_s3_notifications cannot be used with fifo_queue = true: S3 event notifications cannot target a FIFO queue."
+    condition     = var.kms_key_arn == null ? true : can(regex("^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>): an alias or key ID cannot scope the role's permissions or be checked against the key policy."
+  }
+}
+
+variable "sender_principals" {
+  description = "ARNs of IAM roles or accounts (arn:<partition>:iam::<account>:role/<name> or :root), typically in other accounts, allowed to send images: they get exactly s3:PutObject under the input prefix of the bucket the kit creates (with create_bucket = false, add that statement to the bucket's policy yourself: docs/integration.md) and sqs:SendMessage on the queue. With kms_key_arn they also need kms:GenerateDataKey and kms:Decrypt in the key policy."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.sender_principals : can(regex("^arn:[a-z-]+:iam::[0-9]{12}:(root|role/[A-Za-z0-9+=,.@_/-]+)$", arn))]) && length(distinct(var.sender_principals)) == length(var.sender_principals)
+    error_message = "sender_principals must be distinct IAM role ARNs (arn:<partition>:iam::<account>:role/<name>) or account ARNs (arn:<partition>:iam::<account>:root); wildcards are not allowed."
+  }
+}
+
+################################################################################
+# Event routing: who puts a message on the queue for each upload
+################################################################################
+
+variable "s3_event_source" {
+  description = "What enqueues each upload: \"sender\" (python -m sender sends {\"bucket\", \"key\"} itself), \"s3\" (the bucket the kit creates notifies the queue directly; standard queues only) or \"eventbridge\" (an EventBridge rule on the bucket's Object Created events, filtered by input prefix and s3_notification_suffixes, targets the queue; works on an existing bucket whose EventBridge notifications are on, without touching its notification configuration). With s3 or eventbridge the sender only uploads."
+  type        = string
+  default     = "sender"
+
+  validation {
+    condition     = contains(["sender", "s3", "eventbridge"], var.s3_event_source)
+    error_message = "s3_event_source must be \"sender\", \"s3\" or \"eventbridge\"."
+  }
+
+  validation {
+    condition     = var.create_bucket || var.s3_event_source != "s3"
+    error_message = "s3_event_source = \"s3\" needs the bucket the kit creates: a bucket has one notification configuration, which Terraform would take over whole, wiping the existing bucket's other notifications. Use s3_event_source = \"eventbridge\" with an existing bucket (turn its EventBridge notifications on: docs/integration.md)."
+  }
+
+  validation {
+    condition     = !(var.s3_event_source == "s3" && var.fifo_queue)
+    error_message = "s3_event_source = \"s3\" cannot be used with fifo_queue = true: S3 event notifications cannot target a FIFO queue. Use \"eventbridge\", which can."
+  }
+
+  validation {
+    condition     = !(var.s3_event_source == "eventbridge" && var.fifo_queue && !var.content_based_deduplication)
+    error_message = "s3_event_source = \"eventbridge\" with fifo_queue = true needs content_based_deduplication = true: EventBridge sets no deduplication id on the messages it sends to a FIFO queue."
   }
 }
 
 variable "s3_notification_suffixes" {
-  description = "Key suffixes (case-sensitive) that trigger an S3 event notification, when enable_s3_notifications is true."
+  description = "Key suffixes (case-sensitive) under the input prefix whose uploads S3 or EventBridge routes to the queue, when s3_event_source is s3 or eventbridge; the sender skips files that none matches."
   type        = list(string)
   default     = [".png", ".PNG"]
 
   validation {
     condition     = length(var.s3_notification_suffixes) >= 1 && length(distinct(var.s3_notification_suffixes)) == length(var.s3_notification_suffixes)
     error_message = "s3_notification_suffixes must hold at least one suffix, without duplicates."
+  }
+
+  validation {
+    condition     = alltrue([for suffix in var.s3_notification_suffixes : endswith(lower(suffix), ".png")])
+    error_message = "Each of s3_notification_suffixes must end in .png (any case): the function converts only keys that do, and would send every other routed upload to the DLQ."
+  }
+}
+
+variable "sns_topic_arns" {
+  description = "ARNs of SNS topics the queue subscribes to (raw message delivery off), for a team that already fans its bucket's S3 event notifications out through SNS; the queue policy lets exactly these topics send. The topics should carry only uploads under the input prefix whose keys end in .png: the function refuses other keys, and their messages go to the DLQ with the reason."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.sns_topic_arns : can(regex("^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))]) && length(distinct(var.sns_topic_arns)) == length(var.sns_topic_arns)
+    error_message = "sns_topic_arns must be distinct SNS topic ARNs (arn:<partition>:sns:<region>:<account>:<name>) of standard topics: S3 cannot publish to FIFO topics."
+  }
+
+  validation {
+    condition     = length(var.sns_topic_arns) == 0 || !var.fifo_queue
+    error_message = "sns_topic_arns cannot be used with fifo_queue = true: a standard SNS topic (the only kind S3 publishes to) delivers to standard queues only."
   }
 }
 
@@ -347,7 +423,7 @@ variable "environment_variables" {
 ################################################################################
 
 variable "fifo_queue" {
-  description = "Whether the queue and its DLQ are FIFO queues (names end in .fifo). FIFO limits the mapping to batches of at most 10 with no batching window, and rules out S3 notifications."
+  description = "Whether the queue and its DLQ are FIFO queues (names end in .fifo). FIFO limits the mapping to batches of at most 10 with no batching window, and rules out s3_event_source = \"s3\" (with \"eventbridge\", every upload joins one message group)."
   type        = bool
   default     = false
 }
@@ -512,12 +588,6 @@ variable "alarm_email" {
     condition     = var.alarm_email == null ? true : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
     error_message = "alarm_email must be an email address."
   }
-}
-
-variable "alarm_topic_kms_key_id" {
-  description = "Customer-managed KMS key (ID, ARN or alias) encrypting the alarm topic; its key policy must allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*. Null = no KMS (alias/aws/sns would block CloudWatch from publishing)."
-  type        = string
-  default     = null
 }
 
 variable "alarm_actions" {

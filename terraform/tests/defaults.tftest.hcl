@@ -437,25 +437,11 @@ run "iam_policy_follows_prefixes" {
   }
 }
 
-run "iam_policy_with_kms_and_tracing" {
+run "iam_policy_with_tracing" {
   command = plan
 
   variables {
-    kms_key_arn  = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     tracing_mode = "Active"
-  }
-
-  assert {
-    condition = jsonencode(one([for s in jsondecode(module.function.policy_json).Statement : {
-      actions   = sort(flatten([s.Action]))
-      resources = flatten([s.Resource])
-      via       = s.Condition.StringEquals["kms:ViaService"]
-      } if s.Sid == "UseBucketKey"])) == jsonencode({
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
-      via       = "s3.us-east-1.amazonaws.com"
-    })
-    error_message = "With kms_key_arn the role may use that key through S3 only: ${module.function.policy_json}."
   }
 
   assert {
@@ -479,13 +465,8 @@ run "iam_policy_with_kms_and_tracing" {
   }
 
   assert {
-    condition     = length(jsondecode(module.function.policy_json).Statement) == 8
-    error_message = "With KMS and tracing the role needs exactly eight statements: ${module.function.policy_json}."
-  }
-
-  assert {
-    condition     = module.image_bucket.sse_algorithm == "aws:kms"
-    error_message = "kms_key_arn must switch the bucket to SSE-KMS."
+    condition     = length(jsondecode(module.function.policy_json).Statement) == 7
+    error_message = "With tracing the role needs exactly seven statements: ${module.function.policy_json}."
   }
 }
 
@@ -497,7 +478,7 @@ run "buckets_private_encrypted_tls_only" {
   command = plan
 
   assert {
-    condition     = alltrue(values(module.image_bucket.public_access_block))
+    condition     = alltrue(values(module.image_bucket[0].public_access_block))
     error_message = "All four public access block settings must be true on the image bucket."
   }
 
@@ -507,12 +488,12 @@ run "buckets_private_encrypted_tls_only" {
   }
 
   assert {
-    condition     = module.image_bucket.sse_algorithm == "AES256" && module.image_bucket.object_ownership == "BucketOwnerEnforced"
+    condition     = module.image_bucket[0].sse_algorithm == "AES256" && module.image_bucket[0].object_ownership == "BucketOwnerEnforced"
     error_message = "The image bucket must default to SSE-S3 and bucket-owner-enforced ownership."
   }
 
   assert {
-    condition = jsonencode(jsondecode(module.image_bucket.policy_json)) == jsonencode({
+    condition = jsonencode(jsondecode(module.image_bucket[0].policy_json)) == jsonencode({
       Version = "2012-10-17"
       Statement = [{
         Sid       = "DenyInsecureTransport"
@@ -523,7 +504,7 @@ run "buckets_private_encrypted_tls_only" {
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
       }]
     })
-    error_message = "The image bucket policy must only deny non-TLS requests: ${module.image_bucket.policy_json}."
+    error_message = "The image bucket policy must only deny non-TLS requests: ${module.image_bucket[0].policy_json}."
   }
 
   assert {
@@ -542,8 +523,8 @@ run "buckets_private_encrypted_tls_only" {
   }
 
   assert {
-    condition     = jsonencode(module.image_bucket.lifecycle_rules) == jsonencode({ "abort-incomplete-multipart-uploads" = "Enabled" })
-    error_message = "By default the image bucket aborts incomplete multipart uploads, and nothing else: ${jsonencode(module.image_bucket.lifecycle_rules)}."
+    condition     = jsonencode(module.image_bucket[0].lifecycle_rules) == jsonencode({ "abort-incomplete-multipart-uploads" = "Enabled" })
+    error_message = "By default the image bucket aborts incomplete multipart uploads, and nothing else: ${jsonencode(module.image_bucket[0].lifecycle_rules)}."
   }
 }
 
@@ -556,12 +537,12 @@ run "image_bucket_lifecycle_rules" {
   }
 
   assert {
-    condition = jsonencode(module.image_bucket.lifecycle_rules) == jsonencode({
+    condition = jsonencode(module.image_bucket[0].lifecycle_rules) == jsonencode({
       "abort-incomplete-multipart-uploads" = "Enabled"
       "expire-inputs"                      = "Enabled"
       "expire-noncurrent-versions"         = "Enabled"
     })
-    error_message = "Unexpected lifecycle rules ${jsonencode(module.image_bucket.lifecycle_rules)}."
+    error_message = "Unexpected lifecycle rules ${jsonencode(module.image_bucket[0].lifecycle_rules)}."
   }
 }
 
@@ -573,7 +554,7 @@ run "image_bucket_without_lifecycle" {
   }
 
   assert {
-    condition     = length(module.image_bucket.lifecycle_rules) == 0
+    condition     = length(module.image_bucket[0].lifecycle_rules) == 0
     error_message = "With no rule to set, the image bucket must get no lifecycle configuration."
   }
 }
@@ -602,60 +583,6 @@ run "bucket_names_overridable" {
 ################################################################################
 # Optional parts
 ################################################################################
-
-run "s3_notifications" {
-  command = plan
-
-  variables {
-    enable_s3_notifications = true
-  }
-
-  assert {
-    condition     = output.s3_notification_suffixes == tolist([".png", ".PNG"])
-    error_message = "The s3_notification_suffixes output must list the suffixes when notifications are on."
-  }
-
-  assert {
-    condition = jsonencode(one([for s in jsondecode(module.queue.queue_policy_json).Statement : {
-      effect    = s.Effect
-      action    = s.Action
-      resource  = s.Resource
-      principal = s.Principal
-      condition = s.Condition
-      } if s.Sid == "AllowS3EventNotifications"])) == jsonencode({
-      effect    = "Allow"
-      action    = ["sqs:SendMessage"]
-      resource  = ["arn:aws:sqs:us-east-1:123456789012:png2jpg"]
-      principal = { Service = "s3.amazonaws.com" }
-      condition = {
-        ArnEquals    = { "aws:SourceArn" = "arn:aws:s3:::png2jpg-images-123456789012-us-east-1" }
-        StringEquals = { "aws:SourceAccount" = "123456789012" }
-      }
-    })
-    error_message = "The queue policy must let only this bucket, in this account, send to the queue: ${module.queue.queue_policy_json}."
-  }
-
-  assert {
-    condition     = length(aws_s3_bucket_notification.this) == 1
-    error_message = "enable_s3_notifications must create the bucket notification."
-  }
-
-  assert {
-    condition = alltrue([for q in aws_s3_bucket_notification.this[0].queue :
-      q.filter_prefix == "pngfiles/" && contains([".png", ".PNG"], q.filter_suffix) && q.events == toset(["s3:ObjectCreated:*"])
-    ])
-    error_message = "Notifications must be limited to PNGs under the input prefix."
-  }
-}
-
-run "no_s3_notifications_by_default" {
-  command = plan
-
-  assert {
-    condition     = length(aws_s3_bucket_notification.this) == 0
-    error_message = "S3 notifications must be off by default."
-  }
-}
 
 run "alarm_email_creates_topic" {
   command = plan

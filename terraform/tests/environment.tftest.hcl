@@ -78,3 +78,17 @@ run "allowed_buckets_follows_bucket_name" {
     error_message = "ALLOWED_BUCKETS must be the image bucket."
   }
 }
+
+run "allowed_buckets_is_the_existing_bucket" {
+  command = apply
+
+  variables {
+    create_bucket = false
+    bucket_name   = "team-images"
+  }
+
+  assert {
+    condition     = module.function.environment_variables.ALLOWED_BUCKETS == "team-images"
+    error_message = "With create_bucket = false the function must accept the existing bucket, and only it."
+  }
+}

@@ -1,4 +1,5 @@
-# FIFO mode: same system, FIFO queues, FIFO limits on the event source mapping, no S3 notifications.
+# FIFO mode: same system, FIFO queues, FIFO limits on the event source mapping, no S3 notifications or SNS
+# topics; EventBridge with one message group.
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -130,12 +131,51 @@ run "fifo_batching_window_refused" {
   expect_failures = [var.maximum_batching_window_in_seconds]
 }
 
-run "fifo_s3_notifications_refused" {
+run "fifo_s3_event_source_refused" {
   command = plan
 
   variables {
-    enable_s3_notifications = true
+    s3_event_source = "s3"
   }
 
-  expect_failures = [var.enable_s3_notifications]
+  expect_failures = [var.s3_event_source]
+}
+
+run "fifo_eventbridge_needs_content_based_deduplication" {
+  command = plan
+
+  variables {
+    s3_event_source             = "eventbridge"
+    content_based_deduplication = false
+  }
+
+  expect_failures = [var.s3_event_source]
+}
+
+run "fifo_eventbridge_sends_one_message_group" {
+  command = plan
+
+  variables {
+    s3_event_source = "eventbridge"
+  }
+
+  assert {
+    condition     = module.object_created_rule[0].target == { arn = "arn:aws:sqs:us-east-1:123456789012:png2jpg.fifo", message_group_id = "png2jpg-uploads" }
+    error_message = "EventBridge must send to the FIFO queue with a message group: ${jsonencode(module.object_created_rule[0].target)}."
+  }
+
+  assert {
+    condition     = jsondecode(module.queue.queue_policy_json).Statement[1].Condition.ArnEquals["aws:SourceArn"] == "arn:aws:events:us-east-1:123456789012:rule/png2jpg-object-created"
+    error_message = "The FIFO queue must let the rule send: ${module.queue.queue_policy_json}."
+  }
+}
+
+run "fifo_sns_topics_refused" {
+  command = plan
+
+  variables {
+    sns_topic_arns = ["arn:aws:sns:us-east-1:123456789012:uploads"]
+  }
+
+  expect_failures = [var.sns_topic_arns]
 }

@@ -5,16 +5,19 @@ module "png2jpg" {
 
   name                                   = var.name
   tags                                   = var.tags
+  create_bucket                          = var.create_bucket
   bucket_name                            = var.bucket_name
   input_prefix                           = var.input_prefix
   output_prefix                          = var.output_prefix
   force_destroy                          = var.force_destroy
-  kms_key_arn                            = var.kms_key_arn
   versioning_enabled                     = var.versioning_enabled
   input_expiration_days                  = var.input_expiration_days
   abort_incomplete_multipart_upload_days = var.abort_incomplete_multipart_upload_days
-  enable_s3_notifications                = var.enable_s3_notifications
+  kms_key_arn                            = var.kms_key_arn
+  sender_principals                      = var.sender_principals
+  s3_event_source                        = var.s3_event_source
   s3_notification_suffixes               = var.s3_notification_suffixes
+  sns_topic_arns                         = var.sns_topic_arns
   artifacts_bucket_name                  = var.artifacts_bucket_name
   function_zip_path                      = var.function_zip_path
   runtime                                = var.runtime
@@ -46,6 +49,5 @@ module "png2jpg" {
   enable_dashboard                       = var.enable_dashboard
   queue_age_alarm_threshold_seconds      = var.queue_age_alarm_threshold_seconds
   alarm_email                            = var.alarm_email
-  alarm_topic_kms_key_id                 = var.alarm_topic_kms_key_id
   alarm_actions                          = var.alarm_actions
 }

@@ -81,14 +81,13 @@ locals {
 # Optional SNS topic with an email subscription
 ################################################################################
 
-# Not encrypted with the AWS-managed alias/aws/sns key on purpose: CloudWatch alarms cannot publish to such a
-# topic (that key's policy cannot allow cloudwatch.amazonaws.com). alarm_topic_kms_key_id takes a customer-managed
-# key whose policy does.
+# Never encrypted with the AWS-managed alias/aws/sns key: CloudWatch alarms cannot publish to such a topic (that
+# key's policy cannot allow cloudwatch.amazonaws.com). kms_key_arn takes a customer-managed key whose policy does.
 resource "aws_sns_topic" "this" {
   count = local.create_topic ? 1 : 0
 
   name              = local.topic_name
-  kms_master_key_id = var.alarm_topic_kms_key_id
+  kms_master_key_id = var.kms_key_arn
   tags              = var.tags
 }
 

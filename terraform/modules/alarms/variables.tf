@@ -50,8 +50,8 @@ variable "alarm_actions" {
   default     = []
 }
 
-variable "alarm_topic_kms_key_id" {
-  description = "KMS key (ID, ARN or alias) encrypting the SNS topic. Its key policy must let cloudwatch.amazonaws.com use it. Null = no KMS encryption."
+variable "kms_key_arn" {
+  description = "ARN of a customer-managed KMS key encrypting the SNS topic. Its key policy must let cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*). Null = no KMS encryption."
   type        = string
   default     = null
 }

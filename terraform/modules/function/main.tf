@@ -8,10 +8,11 @@ locals {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
-  #checkov:skip=CKV_AWS_158:Logs hold object keys and outcomes, no image data; encrypted at rest by CloudWatch Logs' own key. KMS would need a key policy for logs.<region>.amazonaws.com.
+  #checkov:skip=CKV_AWS_158:A customer-managed key when the caller gives one (kms_key_arn, whose policy must allow logs.<region>.amazonaws.com); otherwise CloudWatch Logs' own encryption: the logs hold object keys and outcomes, no image data.
   #checkov:skip=CKV_AWS_338:Retention is a user choice (log_retention_days, default 30 days) to keep costs down.
   name              = local.log_group_name
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
   tags              = var.tags
 }
 
@@ -82,13 +83,25 @@ locals {
         Resource = ["${local.log_group_arn}:*"]
       },
     ],
-    var.kms_key_arn == null ? [] : [
+    # Reading a PNG decrypts it; writing a JPEG generates its data key. Through S3 only.
+    var.bucket_kms_key_arn == null ? [] : [
       {
         Sid       = "UseBucketKey"
         Effect    = "Allow"
         Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource  = [var.kms_key_arn]
+        Resource  = [var.bucket_kms_key_arn]
         Condition = { StringEquals = { "kms:ViaService" = "s3.${var.region}.${var.dns_suffix}" } }
+      },
+    ],
+    # Receiving from the queue (the event source mapping polls with this role) decrypts; quarantining in the
+    # DLQ generates a data key and decrypts it. Through SQS only.
+    var.queue_kms_key_arn == null ? [] : [
+      {
+        Sid       = "UseQueueKey"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = [var.queue_kms_key_arn]
+        Condition = { StringEquals = { "kms:ViaService" = "sqs.${var.region}.${var.dns_suffix}" } }
       },
     ],
     # X-Ray has no resource-level permissions: "*" is the only possible resource here.

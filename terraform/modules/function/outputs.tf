@@ -33,6 +33,11 @@ output "log_group_name" {
   value       = aws_cloudwatch_log_group.this.name
 }
 
+output "log_group_kms_key_id" {
+  description = "ARN of the KMS key encrypting the log group, or null when CloudWatch Logs' own encryption applies."
+  value       = aws_cloudwatch_log_group.this.kms_key_id
+}
+
 output "environment_variables" {
   description = "Environment variables of the function."
   value       = try(one(aws_lambda_function.this.environment).variables, {})

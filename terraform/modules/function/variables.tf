@@ -142,8 +142,20 @@ variable "output_prefix" {
   type        = string
 }
 
-variable "kms_key_arn" {
-  description = "ARN of the KMS key encrypting the image bucket, if any; grants kms:Decrypt and kms:GenerateDataKey through S3 only."
+variable "bucket_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the image bucket's objects, if any; grants kms:Decrypt and kms:GenerateDataKey through S3 only."
+  type        = string
+  default     = null
+}
+
+variable "queue_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the queue and the DLQ, if any; grants kms:Decrypt and kms:GenerateDataKey through SQS only."
+  type        = string
+  default     = null
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the log group, if any (its key policy must allow logs.<region>.amazonaws.com; the role needs nothing on it). Null = CloudWatch Logs' own encryption."
   type        = string
   default     = null
 }

@@ -11,6 +11,16 @@ module "bucket" {
   kms_key_arn        = var.kms_key_arn
   versioning_enabled = var.versioning_enabled
   tags               = var.tags
+
+  # Senders in other accounts may put PNGs under the input prefix, and do nothing else.
+  allow_statements = length(var.sender_principals) == 0 ? [] : [
+    {
+      sid          = "AllowSendersToUpload"
+      principals   = var.sender_principals
+      actions      = ["s3:PutObject"]
+      object_paths = ["${var.input_prefix}*"]
+    },
+  ]
 }
 
 ################################################################################

@@ -43,6 +43,12 @@ variable "abort_incomplete_multipart_upload_days" {
   default     = 7
 }
 
+variable "sender_principals" {
+  description = "ARNs of IAM roles or accounts allowed s3:PutObject under the input prefix, and nothing else."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags added to the bucket (on top of the provider's default_tags)."
   type        = map(string)

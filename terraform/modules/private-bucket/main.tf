@@ -60,22 +60,31 @@ resource "aws_s3_bucket_versioning" "this" {
 }
 
 ################################################################################
-# Bucket policy: TLS only
+# Bucket policy: TLS only, and what the caller allows
 ################################################################################
 
 locals {
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = ["s3:*"]
-        Resource  = [local.arn, "${local.arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
+    Statement = concat(
+      [
+        {
+          Sid       = "DenyInsecureTransport"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = ["s3:*"]
+          Resource  = [local.arn, "${local.arn}/*"]
+          Condition = { Bool = { "aws:SecureTransport" = "false" } }
+        },
+      ],
+      [for statement in var.allow_statements : {
+        Sid       = statement.sid
+        Effect    = "Allow"
+        Principal = { AWS = statement.principals }
+        Action    = statement.actions
+        Resource  = [for path in statement.object_paths : "${local.arn}/${path}"]
+      }],
+    )
   })
 }
 

@@ -41,6 +41,17 @@ variable "versioning_enabled" {
   default     = false
 }
 
+variable "allow_statements" {
+  description = "Allow statements added to the bucket policy after its TLS-only deny: each grants actions to AWS principals (role or account ARNs) on objects whose keys match object_paths (\"prefix/*\"). Nothing on the bucket itself."
+  type = list(object({
+    sid          = string
+    principals   = list(string)
+    actions      = list(string)
+    object_paths = list(string)
+  }))
+  default = []
+}
+
 variable "tags" {
   description = "Tags added to the bucket (on top of the provider's default_tags)."
   type        = map(string)

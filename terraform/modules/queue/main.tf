@@ -22,6 +22,9 @@ locals {
   # SQS's maximum: a message that reached the DLQ near the end of the source queue's retention still gets
   # the full 14 days there (the DLQ keeps a message's original enqueue timestamp for standard queues).
   dlq_message_retention_seconds = 1209600
+
+  # SSE-SQS unless a customer-managed key is given: the two are exclusive.
+  sqs_managed_sse_enabled = var.kms_key_arn == null ? true : null
 }
 
 ################################################################################
@@ -33,7 +36,8 @@ resource "aws_sqs_queue" "dlq" {
   fifo_queue                  = var.fifo_queue ? true : null
   content_based_deduplication = var.fifo_queue ? var.content_based_deduplication : null
   message_retention_seconds   = local.dlq_message_retention_seconds
-  sqs_managed_sse_enabled     = true
+  kms_master_key_id           = var.kms_key_arn
+  sqs_managed_sse_enabled     = local.sqs_managed_sse_enabled
   tags                        = var.tags
 
   # Only the source queue may use this queue as its DLQ. Set here rather than with a separate
@@ -56,7 +60,8 @@ resource "aws_sqs_queue" "this" {
   content_based_deduplication = var.fifo_queue ? var.content_based_deduplication : null
   visibility_timeout_seconds  = var.visibility_timeout_seconds
   message_retention_seconds   = var.message_retention_seconds
-  sqs_managed_sse_enabled     = true
+  kms_master_key_id           = var.kms_key_arn
+  sqs_managed_sse_enabled     = local.sqs_managed_sse_enabled
   tags                        = var.tags
 
   redrive_policy = jsonencode({
@@ -75,12 +80,58 @@ resource "aws_sqs_queue" "this" {
 }
 
 ################################################################################
-# Queue policies: TLS only, and S3 event notifications when enabled
+# Queue policies: TLS only, and the senders the caller names
 ################################################################################
 
 # Built with jsonencode() rather than aws_iam_policy_document: known at plan time, testable under a mock provider.
-# Set through each queue's own policy argument (above).
+# Set through each queue's own policy argument (above). Each Allow statement names one kind of sender and
+# grants it sqs:SendMessage only.
 locals {
+  allow_statements = concat(
+    var.s3_source_bucket_arn == null ? [] : [
+      {
+        Sid       = "AllowS3EventNotifications"
+        Effect    = "Allow"
+        Principal = { Service = "s3.amazonaws.com" }
+        Action    = ["sqs:SendMessage"]
+        Resource  = [local.planned_queue_arn]
+        Condition = {
+          ArnEquals    = { "aws:SourceArn" = var.s3_source_bucket_arn }
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+        }
+      },
+    ],
+    var.eventbridge_rule_arn == null ? [] : [
+      {
+        Sid       = "AllowEventBridgeRule"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = ["sqs:SendMessage"]
+        Resource  = [local.planned_queue_arn]
+        Condition = { ArnEquals = { "aws:SourceArn" = var.eventbridge_rule_arn } }
+      },
+    ],
+    length(var.sns_topic_arns) == 0 ? [] : [
+      {
+        Sid       = "AllowSnsTopics"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = ["sqs:SendMessage"]
+        Resource  = [local.planned_queue_arn]
+        Condition = { ArnEquals = { "aws:SourceArn" = var.sns_topic_arns } }
+      },
+    ],
+    length(var.sender_principals) == 0 ? [] : [
+      {
+        Sid       = "AllowSenders"
+        Effect    = "Allow"
+        Principal = { AWS = var.sender_principals }
+        Action    = ["sqs:SendMessage"]
+        Resource  = [local.planned_queue_arn]
+      },
+    ],
+  )
+
   queue_policy = jsonencode({
     Version = "2012-10-17"
     Statement = concat(
@@ -94,19 +145,7 @@ locals {
           Condition = { Bool = { "aws:SecureTransport" = "false" } }
         },
       ],
-      var.s3_source_bucket_arn == null ? [] : [
-        {
-          Sid       = "AllowS3EventNotifications"
-          Effect    = "Allow"
-          Principal = { Service = "s3.amazonaws.com" }
-          Action    = ["sqs:SendMessage"]
-          Resource  = [local.planned_queue_arn]
-          Condition = {
-            ArnEquals    = { "aws:SourceArn" = var.s3_source_bucket_arn }
-            StringEquals = { "aws:SourceAccount" = var.account_id }
-          }
-        },
-      ],
+      local.allow_statements,
     )
   })
 

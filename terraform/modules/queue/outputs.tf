@@ -73,6 +73,14 @@ output "fifo" {
 }
 
 output "sqs_managed_sse_enabled" {
-  description = "Whether SSE-SQS is on for the source queue and the DLQ."
-  value       = aws_sqs_queue.this.sqs_managed_sse_enabled && aws_sqs_queue.dlq.sqs_managed_sse_enabled
+  description = "Whether SSE-SQS is on for the source queue and the DLQ (false when a KMS key encrypts them)."
+  value       = aws_sqs_queue.this.sqs_managed_sse_enabled == true && aws_sqs_queue.dlq.sqs_managed_sse_enabled == true
+}
+
+output "kms_master_key_ids" {
+  description = "The KMS key of the source queue and of the DLQ (queue, dlq), null each without one."
+  value = {
+    queue = aws_sqs_queue.this.kms_master_key_id
+    dlq   = aws_sqs_queue.dlq.kms_master_key_id
+  }
 }

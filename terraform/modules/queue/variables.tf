@@ -57,10 +57,34 @@ variable "max_receive_count" {
   default     = 5
 }
 
-variable "s3_source_bucket_arn" {
-  description = "ARN of a bucket allowed to send its event notifications to the queue. Null allows none."
+variable "kms_key_arn" {
+  description = "ARN of a customer-managed KMS key encrypting both queues (SSE-KMS). Null = SSE-SQS. Every producer and consumer, AWS services included, then needs the key: its policy must allow them."
   type        = string
   default     = null
+}
+
+variable "s3_source_bucket_arn" {
+  description = "ARN of a bucket allowed to send its event notifications to the queue (s3.amazonaws.com, from this account). Null allows none."
+  type        = string
+  default     = null
+}
+
+variable "eventbridge_rule_arn" {
+  description = "ARN of an EventBridge rule allowed to send to the queue (events.amazonaws.com, from that rule only). Null allows none."
+  type        = string
+  default     = null
+}
+
+variable "sns_topic_arns" {
+  description = "ARNs of SNS topics allowed to send to the queue (sns.amazonaws.com, from these topics only)."
+  type        = list(string)
+  default     = []
+}
+
+variable "sender_principals" {
+  description = "ARNs of IAM roles or accounts allowed sqs:SendMessage on the queue, and nothing else."
+  type        = list(string)
+  default     = []
 }
 
 variable "tags" {

@@ -180,13 +180,37 @@ def test_s3_notifications_in_the_outputs_choose_upload_only(
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert document["upload_only"] is True
-    assert "sender: S3 event notifications are on for this deployment: uploading only" in (
-        result.stderr
+    assert (
+        "sender: An S3 event notification enqueues each upload for this deployment: uploading only"
+        in result.stderr
     )
     # No event would ever be sent for c.Png: it is skipped, not uploaded to be forgotten.
     assert [file["key"] for file in document["skipped"]] == ["pngfiles/c.Png"]
     assert "S3 notifies only keys ending in .png or .PNG: rename it" in result.stderr
     assert sorted(remote.objects()) == ["pngfiles/a.png", "pngfiles/b.PNG"]
+    assert remote.messages() == []
+
+
+def test_eventbridge_in_the_outputs_chooses_upload_only_and_says_so(
+    remote: Aws, user_env: dict[str, str], fake_terraform: Any, make_pngs: Any, tmp_path: Path
+) -> None:
+    outputs = {"bucket_name": BUCKET, "queue_url": remote.queue_url, "fifo_queue": False}
+    fake_terraform(
+        outputs | {"s3_notification_suffixes": [".png"], "s3_event_source": "eventbridge"}
+    )
+    make_pngs(tmp_path / "p", ["a.png", "b.PNG"])
+    env = user_env | _path() | {"PNG2JPG_TERRAFORM_DIR": str(tmp_path)}
+
+    result = python_m("sender", "--json", str(tmp_path / "p"), env=env)
+
+    document = json.loads(result.stdout)
+    assert document["upload_only"] is True
+    assert (
+        "sender: An EventBridge rule on the bucket's Object Created events enqueues each upload"
+        in result.stderr
+    )
+    assert [file["key"] for file in document["skipped"]] == ["pngfiles/b.PNG"]
+    assert sorted(remote.objects()) == ["pngfiles/a.png"]
     assert remote.messages() == []
 
 

@@ -25,6 +25,10 @@ EXPECTED = {
     "kit_variable_in_environment_variables": "environment_variables must not set JPEG_QUALITY: "
     "the kit sets these itself",
     "wildcard_in_input_prefix": "input_prefix may only hold letters, digits and / ! - _ . ' ( )",
+    "s3_events_on_an_existing_bucket": 's3_event_source = "s3" needs the bucket the kit creates: '
+    "a bucket has one notification configuration, which Terraform would take over whole, wiping "
+    'the existing bucket\'s other notifications. Use s3_event_source = "eventbridge" with an '
+    "existing bucket",
 }
 
 
