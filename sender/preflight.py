@@ -22,6 +22,8 @@ NO_CREDENTIALS = (
 # sqs.<region>.amazonaws.com, as in the queue URLs of AWS and LocalStack.
 _REGION_IN_URL = re.compile(r"[/.]sqs\.([a-z]{2}(?:-[a-z]+)+-\d+)\.")
 _REFUSED = {"InvalidClientTokenId", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken"}
+# A principal allowed to send but not to look: S3's HeadBucket has no body (403), SQS says why.
+_DENIED = {"403", "AccessDenied", "AccessDeniedException"}
 
 
 def client(service: str, queue_url: str | None = None, connections: int = 10) -> Any:
@@ -37,16 +39,24 @@ def client(service: str, queue_url: str | None = None, connections: int = 10) ->
 
 
 def check_usable(s3: Any, bucket: str, sqs: Any, queue_url: str | None) -> None:
-    """Check the queue (if any) and the bucket once, rather than failing every file the same way."""
-    what = f"queue {queue_url}"
+    """Check the queue (if any) and the bucket once, rather than failing every file the same way.
+
+    A sender in another account may put objects and send messages and do nothing else (the
+    module's sender_principals): a refusal to read the queue's attributes or to list the bucket
+    is no reason to stop, every other error is.
+    """
+    if queue_url:
+        attributes = {"QueueUrl": queue_url, "AttributeNames": ["QueueArn"]}
+        _check(f"queue {queue_url}", sqs.get_queue_attributes, attributes)
+    _check(f"bucket {bucket}", s3.head_bucket, {"Bucket": bucket})
+
+
+def _check(what: str, call: Any, arguments: dict[str, Any]) -> None:
+    """Make one call; raise RuntimeError for any error but a refusal (see check_usable)."""
     try:
-        if queue_url:
-            sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
-        what = f"bucket {bucket}"
-        s3.head_bucket(Bucket=bucket)
+        call(**arguments)
     except (aws.BotoCoreError, aws.ClientError) as error:
-        # A sender allowed to put objects but not to list the bucket gets 403: carry on.
-        if what.startswith("queue") or _code(error) not in ("403", "AccessDenied"):
+        if _code(error) not in _DENIED:
             raise RuntimeError(explain(error) or f"{what}: {error}") from error
 
 

@@ -7,12 +7,21 @@ A body is exactly one of:
 - an S3 event notification ``{"Records": [...]}``, at least one record, each with an ``eventName``
   and the bucket and URL-encoded key (``+`` for a space) of its object. ``ObjectCreated:*`` records
   name objects to convert; ``ObjectRemoved:*`` records are acknowledged without output;
-- S3's ``s3:TestEvent``, sent when a notification is configured: acknowledged without output.
+- S3's ``s3:TestEvent``, sent when a notification is configured: acknowledged without output;
+- an EventBridge event from ``aws.s3``: ``Object Created`` names ``detail.bucket.name`` and
+  ``detail.object.key`` (the key as stored, not URL-encoded), ``Object Deleted`` is acknowledged
+  without output;
+- an SNS notification (raw message delivery off) whose ``Message`` string is an S3 event
+  notification or an ``s3:TestEvent``, read as above. An SNS ``UnsubscribeConfirmation`` is
+  acknowledged; a ``SubscriptionConfirmation`` is refused with what to do (the function confirms
+  no subscription itself).
 
 Anything else is a :class:`~png2jpg.errors.BadMessageError`, a permanent failure: a body that is
 not JSON or nests deeper than the parser allows, one that mixes shapes (``Records`` beside
-``bucket``), an empty ``Records`` list, an unknown event name, and a key S3 could not store
-(not valid UTF-8, over 1,024 bytes). Nothing is acknowledged without a reason.
+``bucket``), an empty ``Records`` list, an unknown event name or detail-type, an EventBridge event
+from another source, an SNS notification carrying anything else, and a key S3 could not store
+(not valid UTF-8, over 1,024 bytes). Its reason names what arrived and what is accepted. Nothing is
+acknowledged without a reason.
 
 The output key rule is documented on :func:`output_key`; the sender imports it, so the two
 cannot disagree.
@@ -41,6 +50,15 @@ CREATE_EVENTS = frozenset(
     }
 )
 REMOVE_EVENTS = frozenset({"ObjectRemoved:Delete", "ObjectRemoved:DeleteMarkerCreated"})
+# What identifies the envelopes of EventBridge and SNS; a body holding these beside the sender's or
+# a notification's fields mixes shapes.
+EVENTBRIDGE_FIELDS = frozenset({"source", "detail-type", "detail"})
+SNS_FIELDS = frozenset({"Type", "TopicArn", "Message"})
+OWN_FIELDS = SENDER_FIELDS | {"Records"}
+ACCEPTED = (
+    '{"bucket": ..., "key": ...}, an S3 event notification {"Records": [...]}, an s3:TestEvent, '
+    'an EventBridge "Object Created" event from aws.s3 or an SNS notification of an S3 event'
+)
 
 
 @dataclass(frozen=True)
@@ -66,25 +84,82 @@ def parse_body(body: object) -> list[S3Location | Ignored]:
     """
     if not isinstance(body, str):
         raise BadMessageError("message has no body")
-    try:
-        document = json.loads(body)
-    except RecursionError:
-        raise BadMessageError("message body nests deeper than JSON parsing allows") from None
-    except ValueError as exc:
-        raise BadMessageError(f"message body is not JSON ({exc}): {body[:200]!r}") from None
-    if not isinstance(document, dict):
-        raise BadMessageError(f"message body is not a JSON object: {body[:200]!r}")
+    document = _json_object(body, "message body")
     fields = frozenset(document)
     if fields == SENDER_FIELDS:
         return [S3Location(_text(document["bucket"], "bucket"), _key(document["key"], "key"))]
     if fields == {"Records"}:
         return _notification(document["Records"])
-    test_event = document.get("Event") == "s3:TestEvent" and document.get("Service") == "Amazon S3"
-    if test_event and fields <= TEST_EVENT_FIELDS:
+    if _is_test_event(document):
         return [Ignored("s3:TestEvent: S3 checked that it can send notifications")]
+    if fields >= EVENTBRIDGE_FIELDS and not fields & OWN_FIELDS:
+        return _eventbridge(document)
+    if fields >= SNS_FIELDS and not fields & OWN_FIELDS:
+        return _sns(document)
+    raise BadMessageError(f"message body must be {ACCEPTED}; got fields {sorted(fields)}"[:500])
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    """``text`` parsed as a JSON object; BadMessageError naming ``what`` otherwise."""
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise BadMessageError(f"{what} nests deeper than JSON parsing allows") from None
+    except ValueError as exc:
+        raise BadMessageError(f"{what} is not JSON ({exc}): {text[:200]!r}") from None
+    if not isinstance(document, dict):
+        raise BadMessageError(f"{what} is not a JSON object: {text[:200]!r}")
+    return document
+
+
+def _is_test_event(document: dict[str, Any]) -> bool:
+    test_event = document.get("Event") == "s3:TestEvent" and document.get("Service") == "Amazon S3"
+    return test_event and frozenset(document) <= TEST_EVENT_FIELDS
+
+
+def _eventbridge(event: dict[str, Any]) -> list[S3Location | Ignored]:
+    """An EventBridge event of S3's: its object's key is as stored, not URL-encoded."""
+    where = f"EventBridge event {event['detail-type']!r} from {event['source']!r}"[:300]
+    if event["source"] != "aws.s3":
+        raise BadMessageError(f'{where}: only "Object Created" events from aws.s3 are accepted')
+    if event["detail-type"] not in ("Object Created", "Object Deleted"):
+        raise BadMessageError(f'{where}: only "Object Created" (and "Object Deleted") are accepted')
+    try:
+        bucket = event["detail"]["bucket"]["name"]
+        key = event["detail"]["object"]["key"]
+    except (KeyError, TypeError):
+        raise BadMessageError(f"{where} lacks detail.bucket.name or detail.object.key") from None
+    location = S3Location(_text(bucket, f"{where} bucket"), _key(key, f"{where} key"))
+    if event["detail-type"] == "Object Deleted":
+        return [Ignored("Object Deleted: nothing to convert", location)]
+    return [location]
+
+
+def _sns(envelope: dict[str, Any]) -> list[S3Location | Ignored]:
+    """An SNS message delivered with raw message delivery off: S3's event is its Message."""
+    kind, topic = envelope["Type"], envelope["TopicArn"]
+    where = f"SNS {kind} from topic {topic}"[:300]
+    if kind == "SubscriptionConfirmation":
+        raise BadMessageError(
+            f"{where}: confirm the subscription (open the SubscribeURL in this message, or run "
+            "aws sns confirm-subscription with its Token); the function confirms none itself"
+        )
+    if kind == "UnsubscribeConfirmation":
+        return [Ignored(f"{where}: the queue is no longer subscribed")]
+    if kind != "Notification":
+        raise BadMessageError(f"{where}: an unknown SNS message type")
+    message = envelope["Message"]
+    if not isinstance(message, str):
+        raise BadMessageError(f"{where}: its Message is not a string: {message!r}"[:300])
+    document = _json_object(message, f"{where}: its Message")
+    fields = frozenset(document)
+    if fields == {"Records"}:
+        return _notification(document["Records"])
+    if _is_test_event(document):
+        return [Ignored(f"s3:TestEvent via {topic}: S3 checked that it can publish to the topic")]
     raise BadMessageError(
-        'message body must be {"bucket": ..., "key": ...}, an S3 event notification '
-        f'{{"Records": [...]}} or an s3:TestEvent; got fields {sorted(fields)}'
+        f'{where}: its Message must be an S3 event notification {{"Records": [...]}} or an '
+        f"s3:TestEvent; got fields {sorted(fields)}"[:500]
     )
 
 

@@ -1,5 +1,6 @@
-# The function module with fixed inputs, planned (never applied) by tests/terraform_policy.py so that tests read
-# the execution role's inline policy exactly as Terraform renders it. No credentials, no network: the provider
+# The function, queue and image-bucket modules with fixed inputs, planned (never applied) by tests/terraform_policy.py
+# so that tests read the execution role's inline policy and the grants of a sender in another account exactly as
+# Terraform renders them. No credentials, no network: the provider
 # skips every check that would call AWS, and planning these resources calls nothing.
 
 terraform {
@@ -49,4 +50,27 @@ module "function" {
   queue_arn  = "arn:aws:sqs:us-east-1:123456789012:png2jpg"
   dlq_arn    = "arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq"
   batch_size = 10
+}
+
+# The queue and the image bucket with one sender in another account: what tests read of the grants a sender gets
+# (sender_principals) from the queue policy and the bucket policy.
+module "queue" {
+  source = "../../terraform/modules/queue"
+
+  name       = "png2jpg"
+  account_id = "123456789012"
+  region     = "us-east-1"
+  partition  = "aws"
+
+  visibility_timeout_seconds = 360
+  sender_principals          = ["arn:aws:iam::210987654321:role/uploader"]
+}
+
+module "image_bucket" {
+  source = "../../terraform/modules/image-bucket"
+
+  bucket_name       = "png2jpg-images"
+  partition         = "aws"
+  input_prefix      = "pngfiles/"
+  sender_principals = ["arn:aws:iam::210987654321:role/uploader"]
 }

@@ -15,6 +15,7 @@ from PIL import Image
 from png2jpg import handler
 from png2jpg.handler import get_container, lambda_handler
 from tests.imagegen import png_bytes
+from tests.unit.function import aws_samples
 from tests.unit.function.conftest import BUCKET, LOG_FIELDS, FakeContext
 from tests.unit.function.images import bomb_png, ihdr, image_png, lying_png, small_png
 
@@ -133,6 +134,32 @@ def test_s3_event_notification_with_encoded_keys_and_several_records(aws: Harnes
         ("pngfiles/my photoé.png", "converted"),
         ("pngfiles/b+c.png", "converted"),
     ]
+
+
+# One upload as each route delivers it: its key holds a space and a "+", which S3 notifications
+# encode (as "+" and "%2B") and EventBridge does not.
+ROUTED = {
+    "s3-notification": aws_samples.s3_notification(BUCKET, "pngfiles/a+b%2Bc.png"),
+    "eventbridge": aws_samples.eventbridge_event(BUCKET, "pngfiles/a b+c.png"),
+    "sns": aws_samples.sns_wrapped(aws_samples.s3_notification(BUCKET, "pngfiles/a+b%2Bc.png")),
+}
+
+
+@pytest.mark.parametrize("route", list(ROUTED))
+def test_every_route_converts_the_object_it_names(aws: Harness, route: str) -> None:
+    aws.put("pngfiles/a b+c.png", small_png())
+    assert aws.invoke(aws.record(ROUTED[route], "m1")) == []
+    assert aws.exists("jpgfiles/a b+c.jpg")
+    assert (aws.log_for("m1").key, aws.log_for("m1").outcome) == ("pngfiles/a b+c.png", "converted")
+    assert aws.dlq() == []
+
+
+def test_an_sns_subscription_confirmation_is_quarantined_with_what_to_do(aws: Harness) -> None:
+    record = aws.record(aws_samples.SNS_SUBSCRIPTION_CONFIRMATION, "m1")
+    assert aws.invoke(record) == []
+    (entry,) = aws.dlq()
+    assert entry["Body"] == record["body"]  # with its SubscribeURL and Token, to confirm by hand
+    assert "confirm the subscription" in attributes(entry)["ErrorMessage"]
 
 
 def test_configured_matte_and_quality_reach_the_output(

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from png2jpg.errors import BadMessageError
 from png2jpg.message import Ignored, S3Location, check_prefixes, output_key, parse_body
+from tests.unit.function import aws_samples
+from tests.unit.function.aws_samples import eventbridge_event, sns_wrapped
 
 
 def s3_notification(*records: tuple[str, str, str]) -> str:
@@ -73,6 +75,169 @@ def test_genuine_s3_test_event_is_acknowledged_with_a_reason() -> None:
     (ignored,) = parse_body(body)
     assert isinstance(ignored, Ignored)
     assert ignored.reason.startswith("s3:TestEvent")
+
+
+# ---------------------------------------------------------------------------------------------
+# The bodies each route delivers, as AWS documents them (tests/unit/function/aws_samples.py)
+
+
+def test_aws_s3_notification_sample_names_its_object() -> None:
+    assert parse_body(aws_samples.S3_NOTIFICATION) == [
+        S3Location("amzn-s3-demo-bucket", "HappyFace.jpg")
+    ]
+
+
+def test_aws_s3_test_event_sample_is_acknowledged() -> None:
+    (ignored,) = parse_body(aws_samples.S3_TEST_EVENT)
+    assert isinstance(ignored, Ignored)
+    assert ignored.reason.startswith("s3:TestEvent")
+
+
+def test_aws_eventbridge_object_created_sample_names_its_object() -> None:
+    assert parse_body(aws_samples.EVENTBRIDGE_OBJECT_CREATED) == [
+        S3Location("amzn-s3-demo-bucket1", "example-key")
+    ]
+
+
+def test_eventbridge_object_deleted_is_acknowledged_with_a_reason() -> None:
+    body = eventbridge_event("images", "pngfiles/gone.png", detail_type="Object Deleted")
+    assert parse_body(body) == [
+        Ignored("Object Deleted: nothing to convert", S3Location("images", "pngfiles/gone.png"))
+    ]
+
+
+def test_aws_s3_notification_sample_wrapped_by_sns_names_its_object() -> None:
+    body = sns_wrapped(aws_samples.S3_NOTIFICATION)
+    assert parse_body(body) == [S3Location("amzn-s3-demo-bucket", "HappyFace.jpg")]
+
+
+def test_aws_s3_test_event_sample_wrapped_by_sns_is_acknowledged_naming_the_topic() -> None:
+    (ignored,) = parse_body(sns_wrapped(aws_samples.S3_TEST_EVENT))
+    assert isinstance(ignored, Ignored)
+    assert ignored.reason == (
+        "s3:TestEvent via arn:aws:sns:us-west-2:123456789012:MyTopic: S3 checked that it can "
+        "publish to the topic"
+    )
+
+
+def test_aws_sns_sample_of_another_message_is_refused_naming_what_arrived() -> None:
+    with pytest.raises(BadMessageError) as raised:
+        parse_body(aws_samples.SNS_NOTIFICATION)
+    assert str(raised.value).startswith(
+        "SNS Notification from topic arn:aws:sns:us-west-2:123456789012:MyTopic: its Message is "
+        "not JSON"
+    )
+    assert "'Hello world!'" in str(raised.value)
+
+
+def test_aws_sns_subscription_confirmation_sample_is_refused_with_what_to_do() -> None:
+    with pytest.raises(BadMessageError, match=r"confirm the subscription .*SubscribeURL"):
+        parse_body(aws_samples.SNS_SUBSCRIPTION_CONFIRMATION)
+
+
+def test_sns_unsubscribe_confirmation_is_acknowledged() -> None:
+    body = json.loads(aws_samples.SNS_SUBSCRIPTION_CONFIRMATION) | {
+        "Type": "UnsubscribeConfirmation"
+    }
+    (ignored,) = parse_body(json.dumps(body))
+    assert isinstance(ignored, Ignored)
+    assert "no longer subscribed" in ignored.reason
+
+
+# S3 notifications (direct or inside SNS) URL-encode the key as a form does: space as "+", "+" as
+# "%2B", other reserved and non-ASCII characters as %XX. EventBridge events carry the key as it is
+# stored: "+" and "%20" in them are themselves.
+STORED_KEYS = [
+    ("pngfiles/my photo.png", "pngfiles/my+photo.png"),
+    ("pngfiles/a+b.png", "pngfiles/a%2Bb.png"),
+    ("pngfiles/100% (1).png", "pngfiles/100%25+%281%29.png"),
+    ("pngfiles/été/ü.png", "pngfiles/%C3%A9t%C3%A9/%C3%BC.png"),
+    ("pngfiles/a%20b+c.png", "pngfiles/a%2520b%2Bc.png"),
+]
+
+
+@pytest.mark.parametrize(("stored", "encoded"), STORED_KEYS)
+def test_s3_notification_keys_are_decoded_direct_and_through_sns(stored: str, encoded: str) -> None:
+    direct = aws_samples.s3_notification("images", encoded)
+    assert parse_body(direct) == [S3Location("images", stored)]
+    assert parse_body(sns_wrapped(direct)) == [S3Location("images", stored)]
+
+
+@pytest.mark.parametrize(("stored", "encoded"), STORED_KEYS)
+def test_eventbridge_keys_are_taken_as_stored(stored: str, encoded: str) -> None:
+    assert parse_body(eventbridge_event("images", stored)) == [S3Location("images", stored)]
+    # An encoded-looking key is a key of its own: never decoded, or it would name another object.
+    assert parse_body(eventbridge_event("images", encoded)) == [S3Location("images", encoded)]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            eventbridge_event("images", "pngfiles/a.png", detail_type="Object Restore Completed"),
+            "EventBridge event 'Object Restore Completed' from 'aws.s3': only \"Object Created\"",
+        ),
+        (
+            json.dumps(json.loads(eventbridge_event("images", "pngfiles/a.png")) | {"source": "x"}),
+            "EventBridge event 'Object Created' from 'x': only \"Object Created\" events from "
+            "aws.s3 are accepted",
+        ),
+        (
+            json.dumps(json.loads(eventbridge_event("images", "a.png")) | {"detail": {}}),
+            "lacks detail.bucket.name or detail.object.key",
+        ),
+        (
+            json.dumps(json.loads(eventbridge_event("images", "a.png")) | {"bucket": "images"}),
+            "got fields ['account', 'bucket', 'detail',",
+        ),
+        (eventbridge_event("images", ""), "'Object Created' from 'aws.s3' key is not a non-empty"),
+        (
+            sns_wrapped(json.dumps({"bucket": "images", "key": "pngfiles/a.png"})),
+            'its Message must be an S3 event notification {"Records": [...]} or an '
+            "s3:TestEvent; got fields ['bucket', 'key']",
+        ),
+        (sns_wrapped(aws_samples.EVENTBRIDGE_OBJECT_CREATED), "got fields ['account', 'detail',"),
+        (sns_wrapped(sns_wrapped(aws_samples.S3_NOTIFICATION)), "got fields ['Message',"),
+        (sns_wrapped("[1]"), "its Message is not a JSON object"),
+        (sns_wrapped(json.dumps({"Records": []})), '"Records" is not a non-empty list'),
+        (sns_wrapped("{}", Message=7), "its Message is not a string: 7"),
+        (sns_wrapped("{}", Type="Other"), "SNS Other from topic arn:aws:sns:us-west-2:"),
+        (
+            json.dumps({"Type": "Notification", "TopicArn": "t", "Message": "{}", "key": "k"}),
+            "got fields ['Message', 'TopicArn', 'Type', 'key']",
+        ),
+    ],
+    ids=[
+        "eventbridge-other-detail-type",
+        "eventbridge-other-source",
+        "eventbridge-without-object",
+        "eventbridge-beside-bucket",
+        "eventbridge-empty-key",
+        "sns-of-a-sender-body",
+        "sns-of-an-eventbridge-event",
+        "sns-in-sns",
+        "sns-message-not-object",
+        "sns-empty-records",
+        "sns-message-not-string",
+        "sns-unknown-type",
+        "sns-beside-key",
+    ],
+)
+def test_routed_bodies_of_another_shape_are_refused_naming_what_arrived(
+    body: str, message: str
+) -> None:
+    with pytest.raises(BadMessageError, match=re.escape(message)):
+        parse_body(body)
+
+
+def test_the_reason_for_an_unknown_shape_lists_every_accepted_one() -> None:
+    with pytest.raises(BadMessageError) as raised:
+        parse_body('{"Message": "hi"}')
+    assert str(raised.value) == (
+        'message body must be {"bucket": ..., "key": ...}, an S3 event notification '
+        '{"Records": [...]}, an s3:TestEvent, an EventBridge "Object Created" event from aws.s3 '
+        "or an SNS notification of an S3 event; got fields ['Message']"
+    )
 
 
 @pytest.mark.parametrize(
