@@ -53,9 +53,10 @@ ZIP = BUILD / "function.zip"
 RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 DEFAULT_ENDPOINT = f"http://127.0.0.1:{PORT}"
 REGION = "us-east-1"
-SERVICES = "s3,sqs,lambda,iam,sts,logs,cloudwatch,sns"
+# events and sns: the EventBridge and SNS routes of s3_event_source and sns_topic_arns.
+SERVICES = "s3,sqs,lambda,iam,sts,logs,cloudwatch,sns,events"
 HEALTH_TIMEOUT_SECONDS = 120
-REQUIRED_SERVICES = ("s3", "sqs", "lambda", "iam", "sts", "logs", "cloudwatch")
+REQUIRED_SERVICES = ("s3", "sqs", "lambda", "iam", "sts", "logs", "cloudwatch", "sns", "events")
 PROVIDER_OVERRIDE = """\
 # Written by scripts/localstack_session.py: points the root's AWS provider at LocalStack.
 provider "aws" {{
@@ -220,11 +221,12 @@ class Target:
 def terraform_variables(name: str, **overrides: object) -> list[str]:
     """The ``-var-file``/``-var`` arguments of an e2e deployment named ``name``.
 
-    ``overrides`` are further root variables (strings, numbers, booleans), e.g. ``fifo_queue=True``.
+    ``overrides`` are further root variables (strings, numbers, booleans, lists of strings), e.g.
+    ``fifo_queue=True``.
     """
     values = {"function_zip_path": ZIP, "name": name, **overrides}
     rendered = {
-        key: str(value).lower() if isinstance(value, bool) else str(value)
+        key: json.dumps(value) if isinstance(value, bool | list) else str(value)
         for key, value in values.items()
     }
     return [f"-var-file={TFVARS}", *(f"-var={key}={value}" for key, value in rendered.items())]
