@@ -10,8 +10,9 @@ refuses at once a PNG that holds more than:
   would take many seconds of CPU for a 1x1 image; real PNGs hold a few dozen at most;
 - :data:`MAX_METADATA_BYTES` besides the image data, before and after it together: the bound on
   the metadata the conversion reads (EXIF, an ICC profile, XMP) and parses;
-- :data:`MAX_IMAGE_DATA_CHUNKS` image data chunks: encoders write 8 KiB to 1 MiB per chunk, one
-  per row at the very least; Pillow reads empty ones about as slowly as any other chunk.
+- :data:`MAX_IMAGE_DATA_CHUNKS` image data chunks, and beyond that number an average of
+  :data:`MIN_IMAGE_DATA_CHUNK_BYTES` per chunk: Pillow reads empty ones about as slowly as any
+  other chunk; encoders write 8 KiB to 1 MiB per chunk.
 
 Pillow is given a view of the PNG (:class:`SplicedReader`) holding only the chunks the conversion
 uses (:data:`PILLOW_CHUNKS`): header, palette, transparency, the image data, EXIF and the APNG
@@ -20,8 +21,9 @@ and private chunks never reach it, so metadata the conversion does not use is ne
 and never decides whether an image converts. What it does use of them is read here, each within
 a bound, and dropped with a reason rather than refused when it is malformed or too large:
 
-- the ICC profile (:func:`icc_profile`), inflated to at most :data:`MAX_ICC_PROFILE_BYTES`, the
-  most a JPEG can carry;
+- the ICC profile (:func:`icc_profile`), inflated to at most :data:`MAX_ICC_PROFILE_BYTES`
+  (the JPEG encoder's time grows with the square of the profile's size; real RGB profiles are a
+  few KB, those with large lookup tables about 1 MB);
 - the orientation written by tools that keep EXIF in a text chunk (ImageMagick's
   ``Raw profile type exif``) or in XMP (:func:`text_metadata`), inflated to at most
   :data:`MAX_METADATA_BYTES`.
@@ -42,9 +44,9 @@ from png2jpg.errors import InvalidImageError
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_METADATA_CHUNKS = 1_000
 MAX_METADATA_BYTES = 16 * 1024 * 1024
-MAX_IMAGE_DATA_CHUNKS = 100_000
-# A JPEG holds an ICC profile in at most 255 APP2 markers of 65,519 bytes each.
-MAX_ICC_PROFILE_BYTES = 255 * 65_519
+MAX_IMAGE_DATA_CHUNKS = 4_096
+MIN_IMAGE_DATA_CHUNK_BYTES = 1_024
+MAX_ICC_PROFILE_BYTES = 4 * 1024 * 1024
 RAW_EXIF_KEYWORD = b"Raw profile type exif"
 XMP_KEYWORD = b"XML:com.adobe.xmp"
 
@@ -120,11 +122,12 @@ def read_layout(png: bytes) -> Layout:
         if kind != b"IDAT":
             break
         count += 1
-        if count > MAX_IMAGE_DATA_CHUNKS:
-            raise InvalidImageError(
-                f"too many chunks: more than {MAX_IMAGE_DATA_CHUNKS:,} image data (IDAT) chunks"
-            )
         position += 12 + length
+        if count > MAX_IMAGE_DATA_CHUNKS and count * MIN_IMAGE_DATA_CHUNK_BYTES > position - start:
+            raise InvalidImageError(
+                f"too many chunks: more than {MAX_IMAGE_DATA_CHUNKS:,} image data (IDAT) chunks "
+                f"of under {MIN_IMAGE_DATA_CHUNK_BYTES:,} bytes on average"
+            )
     image_data = (start, min(position, size))
     animated = any(chunk.kind == b"acTL" for chunk in before)
     after: list[Chunk] = []
@@ -184,9 +187,9 @@ def icc_profile(png: bytes, layout: Layout) -> tuple[bytes | None, str | None]:
     if profile is None:
         return None, "ICC profile dropped: its iCCP chunk does not inflate"
     if len(profile) > MAX_ICC_PROFILE_BYTES:
-        return None, (
-            f"ICC profile dropped: it inflates to more than {MAX_ICC_PROFILE_BYTES:,} bytes, "
-            "the most a JPEG can carry"
+        return (
+            None,
+            f"ICC profile dropped: it inflates to more than {MAX_ICC_PROFILE_BYTES:,} bytes",
         )
     return profile, None
 

@@ -12,6 +12,7 @@ from png2jpg.chunks import (
     MAX_IMAGE_DATA_CHUNKS,
     MAX_METADATA_BYTES,
     MAX_METADATA_CHUNKS,
+    MIN_IMAGE_DATA_CHUNK_BYTES,
 )
 from png2jpg.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS
 from png2jpg.convert import JPEG_MAX_SIDE
@@ -45,15 +46,16 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
         "pixels": f"`max_pixels`, default {DEFAULT_MAX_PIXELS:,}",
         "side": f"{JPEG_MAX_SIDE:,} pixels",
         "chunks besides the image data": f"{MAX_METADATA_CHUNKS:,}",
-        "image data chunks": f"{MAX_IMAGE_DATA_CHUNKS:,}",
+        "image data chunks": f"{MAX_IMAGE_DATA_CHUNKS:,}, and beyond that "
+        f"{MIN_IMAGE_DATA_CHUNK_BYTES:,} bytes each on average",
         "metadata": f"{MAX_METADATA_BYTES:,} bytes (16 MiB) besides the image data, before and "
         "after it together",
-        "ICC profile kept": f"{MAX_ICC_PROFILE_BYTES:,} bytes",
+        "ICC profile kept": f"{MAX_ICC_PROFILE_BYTES:,} bytes (4 MiB)",
         "records per message": f"{MAX_RECORDS}",
         "output key": f"{MAX_KEY_BYTES:,} bytes (UTF-8)",
         "message size": f"{queue:,} bytes on the queue, {dlq:,} on the DLQ",
     }
-    assert MAX_METADATA_BYTES == 16 * 1024 * 1024
+    assert (MAX_METADATA_BYTES, MAX_ICC_PROFILE_BYTES) == (16 * 1024 * 1024, 4 * 1024 * 1024)
 
 
 def test_the_queues_leave_room_for_the_quarantines_attributes() -> None:
