@@ -24,7 +24,7 @@ from tests.e2e.conftest import (
     remove_from_dlq,
     wait_until,
 )
-from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, jpeg_at
+from tests.e2e.test_pipeline import converted
 from tests.imagegen import photo_like, png_bytes
 from tests.unit.function.images import chunk_flood, grey_1x1
 
@@ -87,12 +87,7 @@ def test_chunk_floods_are_refused_at_once_beside_a_good_png(
     assert not response.get("Failed")
     try:
         target = output_key(good, prefix, deployment["output_prefix"])
-        converted = wait_until(
-            lambda: s3.list_objects_v2(Bucket=bucket, Prefix=target).get("KeyCount"),
-            CONVERSION_TIMEOUT,
-        )
-        assert converted, f"no {target}"
-        assert jpeg_at(s3, bucket, target).size == (90, 60)
+        assert converted(s3, bucket, target).size == (90, 60)
         refused = {bodies[key] for key in floods}
         found = wait_until(lambda: in_dlq(sqs, deployment, refused), QUARANTINE_TIMEOUT)
         assert found, "the floods did not reach the DLQ"

@@ -15,8 +15,8 @@ import pytest
 from png2jpg.message import output_key
 from scripts.queues import peek
 from sender import redrive
-from tests.e2e.conftest import Deployment, wait_until
-from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, jpeg_at
+from tests.e2e.conftest import Deployment
+from tests.e2e.test_pipeline import converted
 from tests.imagegen import photo_like, png_bytes
 
 
@@ -46,9 +46,4 @@ def test_redrive_follows_its_task_whatever_the_local_clock_says(
     assert captured.out.startswith("moved ")
     assert int(captured.out.split()[1]) >= 1
     target = output_key(key, prefix, deployment["output_prefix"])
-    converted = wait_until(
-        lambda: s3.list_objects_v2(Bucket=bucket, Prefix=target).get("KeyCount"),
-        CONVERSION_TIMEOUT,
-    )
-    assert converted, f"no {target}"
-    assert jpeg_at(s3, bucket, target).size == (70, 50)
+    assert converted(s3, bucket, target).size == (70, 50)

@@ -85,32 +85,26 @@ def test_image_data_chunks_are_bounded_in_number(no_decoding: None) -> None:
         read_header(flood)
 
 
+def split_image_data(width: int, height: int, rows: bytes, size: int) -> tuple[bytes, int]:
+    """A grey PNG whose compressed ``rows`` are cut into image data chunks of ``size`` bytes;
+    also how many chunks that makes."""
+    stream = zlib.compress(rows, 1)
+    pieces = [stream[i : i + size] for i in range(0, len(stream), size)]
+    idat = b"".join(chunk(b"IDAT", piece) for piece in pieces)
+    return convert.PNG_SIGNATURE + ihdr(width, height) + idat + chunk(b"IEND", b""), len(pieces)
+
+
 def test_image_data_in_many_chunks_of_a_kilobyte_converts() -> None:
     """Beyond the first 4,096, image data chunks must average 1 KiB: libpng writes 8 KiB."""
-    rows = b"".join(b"\x00" + random.Random(row).randbytes(2600) for row in range(2600))
-    stream = zlib.compress(rows, 1)
-    pieces = [stream[i : i + 1100] for i in range(0, len(stream), 1100)]
-    assert len(pieces) > MAX_IMAGE_DATA_CHUNKS
-    data = (
-        convert.PNG_SIGNATURE
-        + ihdr(2600, 2600)
-        + b"".join(chunk(b"IDAT", piece) for piece in pieces)
-        + chunk(b"IEND", b"")
-    )
+    noise = b"".join(b"\x00" + random.Random(row).randbytes(2600) for row in range(2600))
+    data, chunks_written = split_image_data(2600, 2600, noise, 1100)
+    assert chunks_written > MAX_IMAGE_DATA_CHUNKS
     assert jpeg_of(data).size == (2600, 2600)
 
 
 def test_image_data_split_into_the_most_small_chunks_allowed_converts() -> None:
-    rows = (b"\x00" + bytes(range(200))) * 500  # 200x500 grey
-    stream = zlib.compress(rows)
-    pieces = [stream[i : i + 1] for i in range(len(stream))]
-    assert len(pieces) < MAX_IMAGE_DATA_CHUNKS
-    data = (
-        convert.PNG_SIGNATURE
-        + ihdr(200, 500)
-        + b"".join(chunk(b"IDAT", piece) for piece in pieces)
-        + chunk(b"IEND", b"")
-    )
+    data, chunks_written = split_image_data(200, 500, (b"\x00" + bytes(range(200))) * 500, 1)
+    assert chunks_written < MAX_IMAGE_DATA_CHUNKS
     assert jpeg_of(data).size == (200, 500)
 
 
