@@ -15,8 +15,8 @@ refuses at once a PNG that holds more than:
   other chunk; encoders write 8 KiB to 1 MiB per chunk.
 
 Pillow is given a view of the PNG (:class:`SplicedReader`) holding only the chunks the conversion
-uses (:data:`PILLOW_CHUNKS`): header, palette, transparency, the image data, EXIF and the APNG
-frame control of the default image. Text chunks (``tEXt``, ``zTXt``, ``iTXt``), the ICC profile
+uses: header, palette, transparency, the image data, EXIF and the APNG frame control of the
+default image. Text chunks (``tEXt``, ``zTXt``, ``iTXt``), the ICC profile
 and private chunks never reach it, so metadata the conversion does not use is never inflated
 and never decides whether an image converts. What it does use of them is read here, each within
 a bound, and dropped with a reason rather than refused when it is malformed or too large:
@@ -35,7 +35,6 @@ import io
 import struct
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -51,7 +50,7 @@ RAW_EXIF_KEYWORD = b"Raw profile type exif"
 XMP_KEYWORD = b"XML:com.adobe.xmp"
 
 # Chunks Pillow is given: before the image data, and after it.
-PILLOW_CHUNKS = frozenset({b"IHDR", b"PLTE", b"tRNS", b"acTL", b"fcTL", b"eXIf"})
+_PILLOW_CHUNKS_BEFORE = frozenset({b"IHDR", b"PLTE", b"tRNS", b"acTL", b"fcTL", b"eXIf"})
 _PILLOW_CHUNKS_AFTER = frozenset({b"eXIf", b"IEND"})
 _TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt"})
 _HEADER = struct.Struct(">I4s")
@@ -84,14 +83,14 @@ class Layout:
     image_data: tuple[int, int]  # [start, end) of the consecutive IDAT chunks
     after: tuple[Chunk, ...]
 
-    def metadata(self) -> Iterable[Chunk]:
+    def metadata(self) -> tuple[Chunk, ...]:
         """Every chunk besides the image data, in file order."""
         return (*self.before, *self.after)
 
     def pillow_ranges(self) -> list[tuple[int, int]]:
         """The byte ranges of the PNG that Pillow is given, in order."""
         kept = [(0, len(PNG_SIGNATURE))]
-        kept += [(c.offset, c.end) for c in self.before if c.kind in PILLOW_CHUNKS]
+        kept += [(c.offset, c.end) for c in self.before if c.kind in _PILLOW_CHUNKS_BEFORE]
         kept.append(self.image_data)
         kept += [(c.offset, c.end) for c in self.after if c.kind in _PILLOW_CHUNKS_AFTER]
         return kept

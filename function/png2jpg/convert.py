@@ -16,7 +16,7 @@ What the conversion does, in order:
 - applies the orientation of the EXIF (an ``eXIf`` chunk, else ImageMagick's raw EXIF text
   profile, else XMP), so the JPEG is upright without EXIF;
 - keeps an RGB ICC profile (a grey profile would not describe the RGB JPEG, so it is dropped);
-  one that is malformed or over what a JPEG can carry is dropped with a reason;
+  one that is malformed or over 4 MiB is dropped with a reason;
 - encodes a baseline RGB JPEG with optimised Huffman tables: on a 24 MP photo-like image
   ``optimize=True`` saved ~7 % of the bytes for ~13 % more CPU; progressive encoding saved ~11 %
   for ~60 % more CPU, so it is off. Other metadata (EXIF, text chunks) is not copied.
