@@ -35,7 +35,7 @@ exit status: 0 the messages were moved; 1 the move failed, did not finish in tim
 not start (AWS setup); 2 usage error; 130 interrupted.
 
 examples:
-  python -m sender.redrive --terraform-dir terraform        # what `make redrive` runs
+  python -m sender.redrive --terraform-dir terraform/examples/complete   # what `make redrive` runs
   python -m sender.redrive --dlq-url https://sqs.us-east-1.amazonaws.com/123456789012/png2jpg-dlq \\
       --queue-arn arn:aws:sqs:us-east-1:123456789012:png2jpg
 """

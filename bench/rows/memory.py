@@ -164,6 +164,14 @@ def run(context: Context) -> list[Row]:
             + ", ".join(f"{name} {value / MIB:.0f} MiB" for name, value in peaks.items())
             + f"; with the runtime (~{runtime / MIB:.0f} MiB) the worst batch needs {need:.0f} MiB:"
             f" Lambda memory >= {lambda_size(need * 1.25)} MB keeps 25 % headroom",
+            figures={
+                "max_pixels": max_pixels,
+                "max_input_bytes": max_input_bytes,
+                "max_workers": DEFAULT_MAX_WORKERS,
+                "worst_batch": worst,
+                "worst_batch_bytes": peaks[worst],
+                "runtime_bytes": runtime,
+            },
         ),
         Row(
             "4",

@@ -1,4 +1,4 @@
-"""The limits the README states are the code's and Terraform's: each figure is the constant
+"""The limits docs/operations.md states are the code's and Terraform's: each figure is the constant
 that enforces it, and the queues leave the quarantine the room its attributes need."""
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from png2jpg.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS
 from png2jpg.convert import JPEG_MAX_SIDE
 from png2jpg.message import MAX_KEY_BYTES, MAX_RECORDS
 from png2jpg.quarantine import ATTRIBUTE_ROOM, DLQ_MAX_MESSAGE_BYTES, MAX_ERROR_MESSAGE
-from scripts.terraform_docs import OPTIONS, README, TERRAFORM
+from scripts.terraform_docs import OPTIONS, ROOT, TERRAFORM
+
+OPERATIONS = ROOT / "docs" / "operations.md"
 
 
 def readme_limits() -> dict[str, str]:
-    """The README's limits table: what -> limit."""
-    section = README.read_text().split("**Limits.**", 1)[1].split("\n## ", 1)[0]
+    """The limits table of docs/operations.md: what -> limit."""
+    section = OPERATIONS.read_text().split("**Limits.**", 1)[1].split("\n## ", 1)[0]
     rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ")]
     return {what.removeprefix("| "): limit for what, limit, _ in rows[1:]}
 
@@ -39,7 +41,7 @@ def queue_sizes() -> tuple[int, int]:
     return dlq - int(room[1]), dlq
 
 
-def test_the_readme_states_the_limits_the_code_enforces() -> None:
+def test_the_docs_state_the_limits_the_code_enforces() -> None:
     queue, dlq = queue_sizes()
     assert readme_limits() == {
         "PNG size": f"`max_input_bytes`, default {DEFAULT_MAX_INPUT_BYTES:,} bytes (50 MiB)",
@@ -65,4 +67,4 @@ def test_the_queues_leave_room_for_the_quarantines_attributes() -> None:
     # ErrorClass and a whole ErrorMessage of 4-byte characters fit in the room.
     attributes = len("ErrorClassStringpermanent") + len("ErrorMessageString")
     assert attributes + 4 * MAX_ERROR_MESSAGE <= ATTRIBUTE_ROOM
-    assert f"the {ATTRIBUTE_ROOM:,} bytes between them" in README.read_text()
+    assert f"the {ATTRIBUTE_ROOM:,} bytes between them" in OPERATIONS.read_text()
