@@ -14,9 +14,10 @@ and the deadline):
 Logs go through the standard ``logging`` module (logger ``png2jpg``), fields in ``extra=``:
 messageId, bucket, key, output_key, outcome, duration_ms, bytes_in, bytes_out, error_class. With
 Lambda's JSON log format the runtime adds timestamp, level and requestId, and the function's
-application log level filters them. One record per object (``converted`` INFO, ``ignored`` INFO,
-``failed`` ERROR), one per record not started (``deferred``, ``skipped`` WARNING); unexpected
-exceptions are transient and logged with their traceback. Metrics: :mod:`png2jpg.metrics`.
+application log level filters them. One record per object (``converted`` INFO, or WARNING with
+the field ``dropped`` when metadata it would have kept was dropped; ``ignored`` INFO; ``failed``
+ERROR), one per record not started (``deferred``, ``skipped`` WARNING); unexpected exceptions are
+transient and logged with their traceback. Metrics: :mod:`png2jpg.metrics`.
 
 Configuration (:mod:`png2jpg.config`) and the AWS clients are built once per container, on the
 first invocation; a configuration error fails that invocation with the list of bad variables.
@@ -226,20 +227,27 @@ def _convert_object(
         "bytes_out": None,
     }
     try:
-        pixels = _get_convert_put(location, invocation, fields)
+        pixels, dropped = _get_convert_put(location, invocation, fields)
     except DeadlineError:
         raise
     except Exception as exc:  # one object's failure must not reach the others
         error = _log_failure(fields, started, exc)
         return metrics.ImageResult(error_class=error.error_class), error
     duration_ms = _elapsed_ms(started)
-    log.info("converted", extra={**fields, "outcome": "converted", "duration_ms": duration_ms})
+    extra = {**fields, "outcome": "converted", "duration_ms": duration_ms}
+    if dropped:  # metadata the JPEG would have kept: say which and why
+        log.warning(f"converted; {'; '.join(dropped)}", extra={**extra, "dropped": dropped})
+    else:
+        log.info("converted", extra=extra)
     result = metrics.ImageResult(None, fields["bytes_in"], fields["bytes_out"], pixels, duration_ms)
     return result, None
 
 
-def _get_convert_put(location: S3Location, invocation: Invocation, fields: dict[str, Any]) -> int:
-    """Check, download, convert and upload one object, filling ``fields``; return its pixels."""
+def _get_convert_put(
+    location: S3Location, invocation: Invocation, fields: dict[str, Any]
+) -> tuple[int, list[str]]:
+    """Check, download, convert and upload one object, filling ``fields``; return its pixels
+    and a sentence for each piece of metadata the conversion dropped."""
     container = invocation.container
     config = container.config
     bucket, key = location.bucket, location.key
@@ -249,6 +257,7 @@ def _get_convert_put(location: S3Location, invocation: Invocation, fields: dict[
     fields["output_key"] = target
     data, etag = get_png(container.s3, location, config.max_input_bytes)
     fields["bytes_in"] = len(data)
+    dropped: list[str] = []
     try:
         header = read_header(data, max_pixels=config.max_pixels)
         with container.budget.reserve(len(data) + header.peak_bytes):
@@ -259,13 +268,14 @@ def _get_convert_put(location: S3Location, invocation: Invocation, fields: dict[
                 quality=config.jpeg_quality,
                 max_pixels=config.max_pixels,
                 matte=config.matte_color,
+                dropped=dropped,
             )
     except Png2JpgError as exc:
         raise type(exc)(f"s3://{bucket}/{key}: {exc}") from exc
     del data
     fields["bytes_out"] = len(jpeg)
     put_jpeg(container.s3, bucket, target, jpeg, source_metadata(key, etag))
-    return header.pixels
+    return header.pixels, dropped
 
 
 def _quarantine(record: SqsRecord, container: Container, reasons: list[str]) -> Status:

@@ -2,8 +2,10 @@
 
 Reading the PNG: a missing object (404, which AWS answers instead of 403 only because the role may
 list the input prefix), access denied and other 4xx answers are permanent; throttling, 5xx and
-network errors are transient. Writing the JPEG: every failure is transient, because the message
-is fine and a retry succeeds once S3 or its policy lets the write through.
+network errors are transient. Writing the JPEG: throttling, 5xx, network errors and a refusal by
+a policy (403: a bucket or key policy, KMS, can be fixed while the message waits) are transient;
+any other 4xx (``KeyTooLongError``, ``InvalidArgument``, ``EntityTooLarge``...) says the same
+request can never succeed, so it is permanent.
 """
 
 from __future__ import annotations
@@ -53,20 +55,17 @@ def get_png(s3: Any, location: S3Location, max_bytes: int) -> tuple[bytes, str]:
 
 
 def put_jpeg(s3: Any, bucket: str, key: str, jpeg: bytes, metadata: dict[str, str]) -> None:
-    """Write the JPEG; any failure is a :class:`TransientError`."""
-    where = f"s3://{bucket}/{key}"
-    try:
-        _call(
-            where,
-            s3.put_object,
-            Bucket=bucket,
-            Key=key,
-            Body=jpeg,
-            ContentType="image/jpeg",
-            Metadata=metadata,
-        )
-    except PermanentError as exc:
-        raise TransientError(f"{exc}; the message is kept for a retry") from exc
+    """Write the JPEG; raise :class:`PermanentError` if S3 can never accept the request."""
+    _call(
+        f"s3://{bucket}/{key}",
+        s3.put_object,
+        writing=True,
+        Bucket=bucket,
+        Key=key,
+        Body=jpeg,
+        ContentType="image/jpeg",
+        Metadata=metadata,
+    )
 
 
 def source_metadata(key: str, etag: str) -> dict[str, str]:
@@ -83,19 +82,24 @@ def source_metadata(key: str, etag: str) -> dict[str, str]:
     return {"source-key-sha256": digest, "source-etag": etag}
 
 
-def _call(where: str, call: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run one S3 call and turn its exceptions into permanent or transient errors."""
+def _call(where: str, call: Callable[..., Any], *, writing: bool = False, **kwargs: Any) -> Any:
+    """Run one S3 call and turn its exceptions into permanent or transient errors.
+
+    ``writing``: a 403 is transient (a policy that refuses the write can be fixed).
+    """
     try:
         return call(**kwargs)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         code = str(error.get("Code", ""))
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        if code in ("NoSuchKey", "404"):
+        if code in ("NoSuchKey", "404") and not writing:
             raise PermanentError(f"{where} does not exist ({code})") from exc
         detail = f"{where}: {code or 'error'} (HTTP {status}) {error.get('Message', '')}".rstrip()
-        if status >= 500 or status == 429 or code in _TRANSIENT_CODES:
-            raise TransientError(detail) from exc
+        transient = status >= 500 or status == 429 or code in _TRANSIENT_CODES
+        if transient or (writing and status == 403):
+            kept = "; the message is kept for a retry" if writing else ""
+            raise TransientError(detail + kept) from exc
         raise PermanentError(detail) from exc
     except BotoCoreError as exc:  # timeouts, connection errors, truncated responses
         raise TransientError(f"{where}: {exc}") from exc

@@ -249,6 +249,11 @@ run "redrive_wiring" {
   }
 
   assert {
+    condition     = module.queue.dlq_max_message_size == 262144 && module.queue.max_message_size == 262144 - 4096
+    error_message = "The DLQ must take 262144 bytes and the source queue 4096 less (room for the quarantine's attributes), got ${module.queue.dlq_max_message_size} and ${module.queue.max_message_size}."
+  }
+
+  assert {
     condition     = module.queue.fifo.queue == null || module.queue.fifo.queue == false
     error_message = "The default queue must be a standard queue."
   }

@@ -48,6 +48,15 @@ CONVERSION_TIMEOUT = 180
 DLQ_TIMEOUT = 150
 
 
+def converted(s3: Any, bucket: str, key: str) -> Image.Image:
+    """The JPEG at ``key`` once it appears (the test fails if it does not in time)."""
+    found = wait_until(
+        lambda: s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount"), CONVERSION_TIMEOUT
+    )
+    assert found, f"no {key}"
+    return jpeg_at(s3, bucket, key)
+
+
 def jpeg_at(s3: Any, bucket: str, key: str) -> Image.Image:
     """Fetch and decode the JPEG at ``key``."""
     data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()

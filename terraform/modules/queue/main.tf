@@ -23,6 +23,14 @@ locals {
   # the full 14 days there (the DLQ keeps a message's original enqueue timestamp for standard queues).
   dlq_message_retention_seconds = 1209600
 
+  # SQS counts a message's body plus its attributes' names, types and values against the queue's maximum size. The
+  # function quarantines a permanent failure in the DLQ with the body unchanged and two attributes (ErrorClass,
+  # ErrorMessage: at most 4096 bytes, png2jpg.quarantine.ATTRIBUTE_ROOM), so the source queue accepts that much
+  # less than the DLQ and every message it accepts can be quarantined with its reason. 262144 is the most AWS
+  # provider 5 accepts (SQS itself takes up to 1 MiB since 2025); these bodies are a few hundred bytes.
+  dlq_max_message_size = 262144
+  max_message_size     = local.dlq_max_message_size - 4096
+
   # SSE-SQS unless a customer-managed key is given: the two are exclusive.
   sqs_managed_sse_enabled = var.kms_key_arn == null ? true : null
 }
@@ -36,6 +44,7 @@ resource "aws_sqs_queue" "dlq" {
   fifo_queue                  = var.fifo_queue ? true : null
   content_based_deduplication = var.fifo_queue ? var.content_based_deduplication : null
   message_retention_seconds   = local.dlq_message_retention_seconds
+  max_message_size            = local.dlq_max_message_size
   kms_master_key_id           = var.kms_key_arn
   sqs_managed_sse_enabled     = local.sqs_managed_sse_enabled
   tags                        = var.tags
@@ -60,6 +69,7 @@ resource "aws_sqs_queue" "this" {
   content_based_deduplication = var.fifo_queue ? var.content_based_deduplication : null
   visibility_timeout_seconds  = var.visibility_timeout_seconds
   message_retention_seconds   = var.message_retention_seconds
+  max_message_size            = local.max_message_size
   kms_master_key_id           = var.kms_key_arn
   sqs_managed_sse_enabled     = local.sqs_managed_sse_enabled
   tags                        = var.tags
