@@ -195,11 +195,13 @@ module "object_created_rule" {
   input_prefix     = var.input_prefix
   suffixes         = var.s3_notification_suffixes
   queue_arn        = module.queue.queue_arn
+  dead_letter_arn  = var.fifo_queue ? null : module.queue.dlq_arn
   message_group_id = var.fifo_queue ? "${var.name}-uploads" : null
   tags             = var.tags
 }
 
-# Raw message delivery off: the function reads the S3 event inside SNS's envelope.
+# Raw message delivery off: the function reads the S3 event inside SNS's envelope. A message SNS cannot deliver
+# (the queue's policy or key refuses it) goes to the pipeline's DLQ after SNS's retries rather than being dropped.
 resource "aws_sns_topic_subscription" "this" {
   for_each = toset(var.sns_topic_arns)
 
@@ -207,6 +209,7 @@ resource "aws_sns_topic_subscription" "this" {
   protocol             = "sqs"
   endpoint             = module.queue.queue_arn
   raw_message_delivery = false
+  redrive_policy       = jsonencode({ deadLetterTargetArn = module.queue.dlq_arn })
 
   lifecycle {
     precondition {

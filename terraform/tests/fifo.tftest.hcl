@@ -165,8 +165,13 @@ run "fifo_eventbridge_sends_one_message_group" {
   }
 
   assert {
-    condition     = module.object_created_rule[0].target == { arn = "arn:aws:sqs:us-east-1:123456789012:png2jpg.fifo", message_group_id = "png2jpg-uploads" }
-    error_message = "EventBridge must send to the FIFO queue with a message group: ${jsonencode(module.object_created_rule[0].target)}."
+    condition     = module.object_created_rule[0].target == { arn = "arn:aws:sqs:us-east-1:123456789012:png2jpg.fifo", message_group_id = "png2jpg-uploads", dead_letter_arn = null }
+    error_message = "EventBridge must send to the FIFO queue with a message group, and no FIFO dead-letter queue (EventBridge refuses one): ${jsonencode(module.object_created_rule[0].target)}."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(module.queue.dlq_policy_json).Statement : s.Sid] == ["DenyInsecureTransport"]
+    error_message = "The FIFO DLQ takes nothing from EventBridge: ${module.queue.dlq_policy_json}."
   }
 
   assert {

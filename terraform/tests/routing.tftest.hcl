@@ -26,6 +26,11 @@ run "sender_by_default" {
     condition     = [for s in jsondecode(module.queue.queue_policy_json).Statement : s.Sid] == ["DenyInsecureTransport"]
     error_message = "By default the queue policy allows no other sender: ${module.queue.queue_policy_json}."
   }
+
+  assert {
+    condition     = [for s in jsondecode(module.queue.dlq_policy_json).Statement : s.Sid] == ["DenyInsecureTransport"]
+    error_message = "By default the DLQ policy allows no sender: ${module.queue.dlq_policy_json}."
+  }
 }
 
 run "s3_notifications" {
@@ -98,8 +103,24 @@ run "eventbridge_on_the_kits_bucket" {
   }
 
   assert {
-    condition     = module.object_created_rule[0].target == { arn = "arn:aws:sqs:us-east-1:123456789012:png2jpg", message_group_id = null }
-    error_message = "The rule must target the queue, with no message group on a standard queue."
+    condition = module.object_created_rule[0].target == {
+      arn              = "arn:aws:sqs:us-east-1:123456789012:png2jpg"
+      message_group_id = null
+      dead_letter_arn  = "arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq"
+    }
+    error_message = "The rule must target the queue, with no message group on a standard queue, and keep what it cannot deliver in the DLQ: ${jsonencode(module.object_created_rule[0].target)}."
+  }
+
+  assert {
+    condition = jsonencode(jsondecode(module.queue.dlq_policy_json).Statement[1]) == jsonencode({
+      Action    = ["sqs:SendMessage"]
+      Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:events:us-east-1:123456789012:rule/png2jpg-object-created" } }
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Resource  = ["arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq"]
+      Sid       = "AllowEventBridgeRuleFailures"
+    }) && length(jsondecode(module.queue.dlq_policy_json).Statement) == 2
+    error_message = "The DLQ policy must let EventBridge send what it could not deliver, from this rule only: ${module.queue.dlq_policy_json}."
   }
 
   assert {
@@ -172,11 +193,23 @@ run "sns_topics" {
   }
 
   assert {
-    condition = { for topic, subscription in aws_sns_topic_subscription.this : topic => [subscription.protocol, subscription.endpoint, subscription.raw_message_delivery] } == {
-      "arn:aws:sns:us-east-1:123456789012:uploads"     = ["sqs", "arn:aws:sqs:us-east-1:123456789012:png2jpg", false]
-      "arn:aws:sns:us-east-1:210987654321:team-fanout" = ["sqs", "arn:aws:sqs:us-east-1:123456789012:png2jpg", false]
+    condition = { for topic, subscription in aws_sns_topic_subscription.this : topic => [subscription.protocol, subscription.endpoint, subscription.raw_message_delivery, jsondecode(subscription.redrive_policy)] } == {
+      "arn:aws:sns:us-east-1:123456789012:uploads"     = ["sqs", "arn:aws:sqs:us-east-1:123456789012:png2jpg", false, { deadLetterTargetArn = "arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq" }]
+      "arn:aws:sns:us-east-1:210987654321:team-fanout" = ["sqs", "arn:aws:sqs:us-east-1:123456789012:png2jpg", false, { deadLetterTargetArn = "arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq" }]
     }
-    error_message = "The queue must subscribe to each topic, raw message delivery off."
+    error_message = "The queue must subscribe to each topic, raw message delivery off, what SNS cannot deliver kept in the DLQ."
+  }
+
+  assert {
+    condition = jsonencode(jsondecode(module.queue.dlq_policy_json).Statement[1]) == jsonencode({
+      Action    = ["sqs:SendMessage"]
+      Condition = { ArnEquals = { "aws:SourceArn" = ["arn:aws:sns:us-east-1:123456789012:uploads", "arn:aws:sns:us-east-1:210987654321:team-fanout"] } }
+      Effect    = "Allow"
+      Principal = { Service = "sns.amazonaws.com" }
+      Resource  = ["arn:aws:sqs:us-east-1:123456789012:png2jpg-dlq"]
+      Sid       = "AllowSnsTopicFailures"
+    }) && length(jsondecode(module.queue.dlq_policy_json).Statement) == 2
+    error_message = "The DLQ policy must let SNS send what it could not deliver, from these topics only: ${module.queue.dlq_policy_json}."
   }
 
   assert {

@@ -37,6 +37,17 @@ resource "aws_cloudwatch_event_target" "this" {
   target_id = "queue"
   arn       = var.queue_arn
 
+  # An event EventBridge cannot deliver (the queue's policy or key refuses it, the queue is gone) goes to the
+  # pipeline's DLQ after EventBridge's retries, rather than being dropped: the DLQ alarm fires and a redrive sends
+  # it to the queue once fixed.
+  dynamic "dead_letter_config" {
+    for_each = var.dead_letter_arn == null ? [] : [var.dead_letter_arn]
+
+    content {
+      arn = dead_letter_config.value
+    }
+  }
+
   # A FIFO queue needs a message group: EventBridge sets one fixed group per target, so the uploads are
   # converted one at a time, in the order EventBridge delivers them.
   dynamic "sqs_target" {

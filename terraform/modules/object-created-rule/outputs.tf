@@ -14,9 +14,10 @@ output "event_pattern" {
 }
 
 output "target" {
-  description = "Where the rule sends the events: the queue's ARN and, for a FIFO queue, the message group (else null)."
+  description = "Where the rule sends the events: the queue's ARN, for a FIFO queue the message group (else null), and the dead-letter queue of the events it could not deliver (else null)."
   value = {
     arn              = aws_cloudwatch_event_target.this.arn
     message_group_id = try(one(aws_cloudwatch_event_target.this.sqs_target).message_group_id, null)
+    dead_letter_arn  = try(one(aws_cloudwatch_event_target.this.dead_letter_config).arn, null)
   }
 }

@@ -33,6 +33,12 @@ variable "queue_arn" {
   type        = string
 }
 
+variable "dead_letter_arn" {
+  description = "ARN of a standard SQS queue that receives the events EventBridge could not deliver (EventBridge supports no FIFO queue there); its policy must allow events.amazonaws.com from this rule. Null = failed events are dropped after EventBridge's retries."
+  type        = string
+  default     = null
+}
+
 variable "message_group_id" {
   description = "Message group of every event sent to a FIFO queue (which must have content-based deduplication on). Null for a standard queue."
   type        = string

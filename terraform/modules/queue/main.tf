@@ -159,17 +159,46 @@ locals {
     )
   })
 
+  # The routes' own services also send what they could not deliver to the queue to the DLQ (an EventBridge
+  # target's dead-letter queue, an SNS subscription's redrive policy), each from its rule or topics only.
+  # EventBridge takes no FIFO queue as a dead-letter queue.
+  dlq_allow_statements = concat(
+    var.eventbridge_rule_arn == null || var.fifo_queue ? [] : [
+      {
+        Sid       = "AllowEventBridgeRuleFailures"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = ["sqs:SendMessage"]
+        Resource  = [local.planned_dlq_arn]
+        Condition = { ArnEquals = { "aws:SourceArn" = var.eventbridge_rule_arn } }
+      },
+    ],
+    length(var.sns_topic_arns) == 0 ? [] : [
+      {
+        Sid       = "AllowSnsTopicFailures"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = ["sqs:SendMessage"]
+        Resource  = [local.planned_dlq_arn]
+        Condition = { ArnEquals = { "aws:SourceArn" = var.sns_topic_arns } }
+      },
+    ],
+  )
+
   dlq_policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = ["sqs:*"]
-        Resource  = [local.planned_dlq_arn]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
+    Statement = concat(
+      [
+        {
+          Sid       = "DenyInsecureTransport"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = ["sqs:*"]
+          Resource  = [local.planned_dlq_arn]
+          Condition = { Bool = { "aws:SecureTransport" = "false" } }
+        },
+      ],
+      local.dlq_allow_statements,
+    )
   })
 }

@@ -70,13 +70,13 @@ variable "s3_source_bucket_arn" {
 }
 
 variable "eventbridge_rule_arn" {
-  description = "ARN of an EventBridge rule allowed to send to the queue (events.amazonaws.com, from that rule only). Null allows none."
+  description = "ARN of an EventBridge rule allowed to send to the queue, and to the DLQ what it could not deliver (events.amazonaws.com, from that rule only; not to a FIFO DLQ). Null allows none."
   type        = string
   default     = null
 }
 
 variable "sns_topic_arns" {
-  description = "ARNs of SNS topics allowed to send to the queue (sns.amazonaws.com, from these topics only)."
+  description = "ARNs of SNS topics allowed to send to the queue, and to the DLQ what they could not deliver (sns.amazonaws.com, from these topics only)."
   type        = list(string)
   default     = []
 }
