@@ -28,7 +28,7 @@ run "one_key_everywhere" {
   }
 
   assert {
-    condition     = module.alarms.alarm_topic_kms_key_id == var.kms_key_arn
+    condition     = module.alarms.topic_kms_key_id == var.kms_key_arn
     error_message = "The alarm topic must be encrypted with the key."
   }
 
@@ -111,7 +111,7 @@ run "no_key_no_kms" {
   }
 
   assert {
-    condition     = module.function.log_group_kms_key_id == null && module.alarms.alarm_topic_kms_key_id == null
+    condition     = module.function.log_group_kms_key_id == null && module.alarms.topic_kms_key_id == null
     error_message = "Without a key the log group and the alarm topic name none."
   }
 

@@ -17,7 +17,7 @@ output "alarm_topic_arn" {
   value       = one(aws_sns_topic.this[*].arn)
 }
 
-output "alarm_topic_kms_key_id" {
+output "topic_kms_key_id" {
   description = "KMS key encrypting the SNS topic created for alarm_email, or null (no topic, or no key)."
   value       = one(aws_sns_topic.this[*].kms_master_key_id)
 }
