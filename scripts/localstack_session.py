@@ -53,10 +53,10 @@ ZIP = BUILD / "function.zip"
 RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
 DEFAULT_ENDPOINT = f"http://127.0.0.1:{PORT}"
 REGION = "us-east-1"
-# events and sns: the EventBridge and SNS routes of s3_event_source and sns_topic_arns.
-SERVICES = "s3,sqs,lambda,iam,sts,logs,cloudwatch,sns,events"
+# events, sns: the routes of s3_event_source and sns_topic_arns; kms: kms_key_arn.
+SERVICES = "s3,sqs,lambda,iam,sts,logs,cloudwatch,sns,events,kms"
 HEALTH_TIMEOUT_SECONDS = 120
-REQUIRED_SERVICES = ("s3", "sqs", "lambda", "iam", "sts", "logs", "cloudwatch", "sns", "events")
+REQUIRED_SERVICES = tuple(SERVICES.split(","))
 PROVIDER_OVERRIDE = """\
 # Written by scripts/localstack_session.py: points the root's AWS provider at LocalStack.
 provider "aws" {{

@@ -1,5 +1,7 @@
-"""A team's own bucket, its EventBridge notifications and its SNS fan-out: a second instance of the
-root with ``create_bucket = false``, ``s3_event_source = "eventbridge"`` and ``sns_topic_arns``.
+"""A team's own bucket, its EventBridge notifications, its SNS fan-out and its key: a second
+instance of the root with ``create_bucket = false``, ``s3_event_source = "eventbridge"``,
+``sns_topic_arns`` and ``kms_key_arn`` (LocalStack encrypts nothing with it: the test checks what
+names it).
 
 The team's bucket exists before the instance and after it: with objects, a policy, a lifecycle rule,
 tags and a notification configuration of its own (its S3 events for ``.PNG`` keys published to the
@@ -38,10 +40,11 @@ KEPT = {"other/keep.txt": b"the team's own object", "pngfiles/before.png": b"upl
 
 @dataclass(frozen=True)
 class Team:
-    """What the team had before the kit: a bucket, its settings, a topic."""
+    """What the team had before the kit: a bucket, its settings, a topic, a key."""
 
     bucket: str
     topic_arn: str
+    key_arn: str
     settings: dict[str, Any]
 
 
@@ -83,8 +86,9 @@ def objects(s3: Any, bucket: str) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def team(deployment: Deployment, s3: Any) -> Iterator[Team]:
     """The team's bucket and topic, made before the instance; removed after the module."""
-    sns = client("sns")
+    sns, kms = client("sns"), client("kms")
     bucket = f"{deployment.name}-team-images"
+    key_arn = kms.create_key(Description=f"{deployment.name} team key")["KeyMetadata"]["Arn"]
     topic_arn = sns.create_topic(Name=f"{deployment.name}-team-uploads")["TopicArn"]
     region = s3.meta.region_name
     where = {} if region == "us-east-1" else {"LocationConstraint": region}
@@ -147,22 +151,25 @@ def team(deployment: Deployment, s3: Any) -> Iterator[Team]:
                 "EventBridgeConfiguration": {},
             },
         )
-        yield Team(bucket, topic_arn, bucket_settings(s3, bucket))
+        yield Team(bucket, topic_arn, key_arn, bucket_settings(s3, bucket))
     finally:
         for key in objects(s3, bucket):
             s3.delete_object(Bucket=bucket, Key=key)
         s3.delete_bucket(Bucket=bucket)
         sns.delete_topic(TopicArn=topic_arn)
+        kms.schedule_key_deletion(KeyId=key_arn, PendingWindowInDays=7)
 
 
 def overrides(team: Team) -> dict[str, object]:
-    """The instance's settings: the team's bucket, EventBridge for .png keys, the team's topic."""
+    """The instance's settings: the team's bucket, EventBridge for .png keys, the team's topic and
+    key."""
     return {
         "create_bucket": False,
         "bucket_name": team.bucket,
         "s3_event_source": "eventbridge",
         "s3_notification_suffixes": [".png"],
         "sns_topic_arns": [team.topic_arn],
+        "kms_key_arn": team.key_arn,
     }
 
 
@@ -181,6 +188,16 @@ def records_for(deployment: Deployment, key: str) -> list[dict[str, Any]]:
 def test_applying_changes_nothing_on_the_bucket(routed: Deployment, team: Team, s3: Any) -> None:
     assert routed["bucket_name"] == team.bucket
     assert bucket_settings(s3, team.bucket) == team.settings
+
+
+def test_the_queues_and_the_log_group_use_the_key(routed: Deployment, team: Team, sqs: Any) -> None:
+    for url in (routed["queue_url"], routed["dlq_url"]):
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert attributes["KmsMasterKeyId"] == team.key_arn, url
+    [group] = client("logs").describe_log_groups(logGroupNamePrefix=routed["log_group_name"])[
+        "logGroups"
+    ]
+    assert group["kmsKeyId"] == team.key_arn
 
 
 def test_an_upload_routed_by_eventbridge_converts(
