@@ -2,21 +2,25 @@
 
 Reading the PNG: a missing object (404, which AWS answers instead of 403 only because the role may
 list the input prefix), access denied and other 4xx answers are permanent; throttling, 5xx and
-network errors are transient. Writing the JPEG: every failure is transient, because the message
-is fine and a retry succeeds once S3 or its policy lets the write through.
+network errors are transient. The JPEG's side (reading its metadata, writing it): every failure is
+transient, because the message is fine and a retry succeeds once S3 or its policy lets it through.
+
+Reads and writes are conditional (:mod:`png2jpg.newest` uses them): the PNG is downloaded only if
+its ETag differs from the one the JPEG records, and a JPEG is written only over the JPEG that was
+read (``If-Match`` on its ETag) or where there was none (``If-None-Match: *``).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from png2jpg.errors import PermanentError, TransientError
+from png2jpg.errors import PermanentError, Png2JpgError, TransientError
 from png2jpg.message import S3Location
+from png2jpg.versions import Version, recorded_version, version
 
 # Error codes S3 (and KMS behind it) return with a 4xx status that a later retry can fix.
 _TRANSIENT_CODES = frozenset(
@@ -31,14 +35,46 @@ _TRANSIENT_CODES = frozenset(
         "TooManyRequestsException",
     }
 )
-# S3 allows 2 KB of user metadata (keys and values, UTF-8); this leaves room for the ETag entry.
-MAX_SOURCE_KEY_METADATA = 1900
+# A conditional PUT that found another object than the one it names: 412, or 409 when a
+# concurrent write to the key won, or 404 when If-Match names an object deleted meanwhile.
+_CHANGED = {412: "PreconditionFailed", 409: "ConditionalRequestConflict", 404: "NoSuchKey"}
 
 
-def get_png(s3: Any, location: S3Location, max_bytes: int) -> tuple[bytes, str]:
-    """Download the object; return its bytes and ETag. Larger than ``max_bytes``: refused unread."""
+@dataclass(frozen=True)
+class Png:
+    """The PNG as read: its bytes and its version."""
+
+    data: bytes
+    version: Version
+
+
+@dataclass(frozen=True)
+class Jpeg:
+    """The JPEG at an output key: its own ETag and the source version its metadata records."""
+
+    etag: str
+    source: Version | None
+
+
+def get_png(
+    s3: Any, location: S3Location, max_bytes: int, unless_etag: str | None = None
+) -> Png | None:
+    """Download the object; larger than ``max_bytes``: refused unread.
+
+    With ``unless_etag``, None when the object still has that ETag (S3 answers 304, no bytes).
+    """
     where = f"s3://{location.bucket}/{location.key}"
-    response = _call(where, s3.get_object, Bucket=location.bucket, Key=location.key)
+    request = {"Bucket": location.bucket, "Key": location.key}
+    if unless_etag is not None:
+        request["IfNoneMatch"] = f'"{unless_etag}"'
+    try:
+        response = s3.get_object(**request)
+    except ClientError as exc:
+        if _status(exc) == 304:
+            return None
+        raise _classified(where, exc) from exc
+    except BotoCoreError as exc:
+        raise _classified(where, exc) from exc
     body = response["Body"]
     try:
         size = response["ContentLength"]
@@ -49,53 +85,90 @@ def get_png(s3: Any, location: S3Location, max_bytes: int) -> tuple[bytes, str]:
         data = _call(where, body.read)
     finally:
         body.close()
-    return data, response["ETag"].strip('"')
+    return Png(data, version(response["ETag"], response.get("LastModified")))
 
 
-def put_jpeg(s3: Any, bucket: str, key: str, jpeg: bytes, metadata: dict[str, str]) -> None:
-    """Write the JPEG; any failure is a :class:`TransientError`."""
+def served_etag(s3: Any, location: S3Location) -> str | None:
+    """The ETag of the version of the PNG S3 serves now; None if there is none."""
+    where = f"s3://{location.bucket}/{location.key}"
+    try:
+        response = s3.head_object(Bucket=location.bucket, Key=location.key)
+    except ClientError as exc:
+        if _status(exc) == 404:
+            return None
+        raise _classified(where, exc) from exc
+    except BotoCoreError as exc:
+        raise _classified(where, exc) from exc
+    return str(response["ETag"]).strip('"')
+
+
+def head_jpeg(s3: Any, bucket: str, key: str) -> Jpeg | None:
+    """The JPEG at ``key`` (its metadata only); None if there is none. Failures are transient."""
     where = f"s3://{bucket}/{key}"
     try:
-        _call(
-            where,
-            s3.put_object,
+        response = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if _status(exc) == 404:
+            return None
+        raise _for_a_retry(_classified(where, exc)) from exc
+    except BotoCoreError as exc:
+        raise _for_a_retry(_classified(where, exc)) from exc
+    return Jpeg(str(response["ETag"]).strip('"'), recorded_version(response.get("Metadata", {})))
+
+
+def put_jpeg(
+    s3: Any, bucket: str, key: str, jpeg: bytes, metadata: dict[str, str], over: Jpeg | None
+) -> bool:
+    """Write the JPEG over ``over`` (None: only where no object is); False if the key holds
+    another object by now. Any other failure is a :class:`TransientError`."""
+    condition = {"IfNoneMatch": "*"} if over is None else {"IfMatch": f'"{over.etag}"'}
+    try:
+        s3.put_object(
             Bucket=bucket,
             Key=key,
             Body=jpeg,
             ContentType="image/jpeg",
             Metadata=metadata,
+            **condition,
         )
-    except PermanentError as exc:
-        raise TransientError(f"{exc}; the message is kept for a retry") from exc
+    except ClientError as exc:
+        if _CHANGED.get(_status(exc)) == exc.response.get("Error", {}).get("Code"):
+            return False
+        raise _for_a_retry(_classified(f"s3://{bucket}/{key}", exc)) from exc
+    except BotoCoreError as exc:
+        raise _for_a_retry(_classified(f"s3://{bucket}/{key}", exc)) from exc
+    return True
 
 
-def source_metadata(key: str, etag: str) -> dict[str, str]:
-    """The JPEG's user metadata naming its source.
-
-    ``source-key`` is the source key URL-quoted (metadata travels in ASCII HTTP headers) when that
-    fits S3's 2 KB metadata limit; a longer one (e.g. ~230 CJK characters and up) is replaced by
-    ``source-key-sha256``, the SHA-256 of the key's UTF-8 bytes, so the PUT never fails for it.
-    """
-    quoted = quote(key, safe="/")
-    if len(quoted) <= MAX_SOURCE_KEY_METADATA:
-        return {"source-key": quoted, "source-etag": etag}
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    return {"source-key-sha256": digest, "source-etag": etag}
+def _for_a_retry(error: Png2JpgError) -> TransientError:
+    """The JPEG's side: the message is fine, so whatever failed is worth a retry."""
+    if isinstance(error, TransientError):
+        return error
+    return TransientError(f"{error}; the message is kept for a retry")
 
 
 def _call(where: str, call: Callable[..., Any], **kwargs: Any) -> Any:
     """Run one S3 call and turn its exceptions into permanent or transient errors."""
     try:
         return call(**kwargs)
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", ""))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        if code in ("NoSuchKey", "404"):
-            raise PermanentError(f"{where} does not exist ({code})") from exc
-        detail = f"{where}: {code or 'error'} (HTTP {status}) {error.get('Message', '')}".rstrip()
-        if status >= 500 or status == 429 or code in _TRANSIENT_CODES:
-            raise TransientError(detail) from exc
-        raise PermanentError(detail) from exc
-    except BotoCoreError as exc:  # timeouts, connection errors, truncated responses
-        raise TransientError(f"{where}: {exc}") from exc
+    except (ClientError, BotoCoreError) as exc:
+        raise _classified(where, exc) from exc
+
+
+def _classified(where: str, exc: ClientError | BotoCoreError) -> Png2JpgError:
+    """A failed S3 call as a permanent or transient error."""
+    if isinstance(exc, BotoCoreError):  # timeouts, connection errors, truncated responses
+        return TransientError(f"{where}: {exc}")
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    status = _status(exc)
+    if code in ("NoSuchKey", "404"):
+        return PermanentError(f"{where} does not exist ({code})")
+    detail = f"{where}: {code or 'error'} (HTTP {status}) {error.get('Message', '')}".rstrip()
+    if status >= 500 or status == 429 or code in _TRANSIENT_CODES:
+        return TransientError(detail)
+    return PermanentError(detail)
+
+
+def _status(exc: ClientError) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)

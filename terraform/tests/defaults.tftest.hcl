@@ -115,6 +115,7 @@ run "function_configuration" {
       MATTE_COLOR       = "#ffffff"
       MAX_INPUT_BYTES   = "52428800"
       MAX_PIXELS        = "40000000"
+      MAX_RECEIVE_COUNT = "5"
       MAX_WORKERS       = "4"
       METRICS_NAMESPACE = "png2jpg"
       OUTPUT_PREFIX     = "jpgfiles/"
@@ -267,6 +268,11 @@ run "redrive_wiring" {
   }
 
   assert {
+    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == "3"
+    error_message = "The function must know the redrive policy's maxReceiveCount (MAX_RECEIVE_COUNT): ${jsonencode(module.function.environment_variables)}."
+  }
+
+  assert {
     condition = jsonencode(jsondecode(module.queue.redrive_allow_policy)) == jsonencode({
       redrivePermission = "byQueue"
       sourceQueueArns   = ["arn:aws:sqs:us-east-1:123456789012:png2jpg"]
@@ -407,6 +413,12 @@ run "iam_policy_is_least_privilege" {
         resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1"]
         condition = { StringLike = { "s3:prefix" = ["pngfiles/*"] } }
       }
+      ListOutputs = {
+        effect    = "Allow"
+        actions   = ["s3:ListBucket"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1"]
+        condition = { StringLike = { "s3:prefix" = ["jpgfiles/*"] } }
+      }
       QuarantineFailures = {
         effect    = "Allow"
         actions   = ["sqs:SendMessage"]
@@ -417,6 +429,12 @@ run "iam_policy_is_least_privilege" {
         effect    = "Allow"
         actions   = ["s3:GetObject"]
         resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1/pngfiles/*"]
+        condition = null
+      }
+      ReadOutputs = {
+        effect    = "Allow"
+        actions   = ["s3:GetObject"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1/jpgfiles/*"]
         condition = null
       }
       WriteLogs = {
@@ -432,7 +450,7 @@ run "iam_policy_is_least_privilege" {
         condition = null
       }
     })
-    error_message = "The execution role policy must hold exactly the six scoped statements: ${module.function.policy_json}."
+    error_message = "The execution role policy must hold exactly the eight scoped statements: ${module.function.policy_json}."
   }
 
   assert {
@@ -470,7 +488,7 @@ run "iam_policy_follows_prefixes" {
   }
 
   assert {
-    condition = toset(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if contains(["ReadInputs", "WriteOutputs"], s.Sid)])) == toset([
+    condition = toset(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if contains(["ReadInputs", "ReadOutputs", "WriteOutputs"], s.Sid)])) == toset([
       "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/in/png/*",
       "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/out/*",
     ])
@@ -480,6 +498,11 @@ run "iam_policy_follows_prefixes" {
   assert {
     condition     = one([for s in jsondecode(module.function.policy_json).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListInputs"]) == ["in/png/*"]
     error_message = "Listing must be limited to the input prefix: ${module.function.policy_json}."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.function.policy_json).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListOutputs"]) == ["out/*"]
+    error_message = "Listing the outputs must be limited to the output prefix: ${module.function.policy_json}."
   }
 }
 
@@ -525,8 +548,8 @@ run "iam_policy_with_kms_and_tracing" {
   }
 
   assert {
-    condition     = length(jsondecode(module.function.policy_json).Statement) == 8
-    error_message = "With KMS and tracing the role needs exactly eight statements: ${module.function.policy_json}."
+    condition     = length(jsondecode(module.function.policy_json).Statement) == 10
+    error_message = "With KMS and tracing the role needs exactly ten statements: ${module.function.policy_json}."
   }
 
   assert {
