@@ -1,4 +1,4 @@
-"""Repeated wall-clock measurements of ours against a baseline."""
+"""Repeated wall-clock measurements of ours against a baseline, and CPU time of one action."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ def wall_time(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
+
+
+def cpu_time(action: Callable[[], object]) -> float:
+    """CPU seconds this process (all its threads) spends in ``action()``."""
+    started = time.process_time()
+    action()
+    return time.process_time() - started
 
 
 def compare(
