@@ -182,7 +182,8 @@ def _returned(status: RecordStatus, container: Container) -> RecordStatus:
         return status
     exhausted = _exhausted(record, container.config)
     log.warning(
-        f"{reason}: {'quarantined' if exhausted else 'returned to the queue'} unprocessed",
+        f"{reason}: unprocessed, "
+        + ("its receives are exhausted" if exhausted else "returned to the queue"),
         extra={
             "messageId": record.message_id,
             "key": _key_of(record),
