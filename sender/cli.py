@@ -12,7 +12,7 @@ from typing import Any
 from png2jpg.config import DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX
 from sender.destination import BUCKET_ENV, QUEUE_URL_ENV, Parser, UsageError, number, resolve
 from sender.files import GROUP_ID, SENT, UNCHANGED, discover
-from sender.preflight import check_usable, client, failure
+from sender.preflight import check_usable, client, failure, session
 from sender.report import Report
 from sender.send import Sender
 from sender.unchanged import find_unchanged
@@ -120,8 +120,9 @@ def _send(args: argparse.Namespace, report: Report) -> int:
     files = [file for file in report.files if not file.status]
     if not files:
         return 1
-    s3 = client("s3", destination.queue_url, args.concurrency + 2)
-    sqs = client("sqs", destination.queue_url)
+    aws = session()
+    s3 = client("s3", destination.queue_url, args.concurrency + 2, aws)
+    sqs = client("sqs", destination.queue_url, shared=aws)
     queue_url = None if destination.upload_only else destination.queue_url
     check_usable(s3, destination.bucket, sqs, queue_url)
     if not args.force:

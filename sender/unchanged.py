@@ -14,6 +14,7 @@ under the input prefix (size, ETag, checksum algorithm of each PNG) and its outp
 
 A file whose size differs is sent without being read; the others are read once (twice when the
 SHA-256 is needed). A listing S3 refuses (no s3:ListBucket) makes every file count as changed.
+The two listings run at once.
 """
 
 import base64
@@ -35,36 +36,43 @@ CHECKSUM = "SHA256"  # the checksum the sender asks S3 to verify and keep with e
 def find_unchanged(
     s3: Any, where: Destination, files: list[File], workers: int, warn: Callable[[str], None]
 ) -> list[File]:
-    """The files of ``files`` that are unchanged, in order; ``warn`` gets a line if S3 refuses
-    the listings (then none is)."""
+    """The files of ``files`` that are unchanged, in order. If S3 refuses the listings (403, no
+    s3:ListBucket), ``warn`` gets a line and none is; other errors are raised."""
     prefixes = where.input_prefix, where.output_prefix
     targets = {file: output_key(file.key, *prefixes) for file in files}
-    try:
-        pngs = list_range(s3, where.bucket, [file.key for file in files])
-        jpegs = list_range(s3, where.bucket, targets.values())
-    except (BotoCoreError, ClientError) as error:
-        warn(f"cannot list s3://{where.bucket} to find unchanged files ({error}): sending all")
-        return []
-
-    def unchanged(file: File) -> bool:
-        png, jpeg = pngs.get(file.key), jpegs.get(targets[file])
-        if png is None or jpeg is None or jpeg["LastModified"] < png["LastModified"]:
-            return False
-        try:
-            if file.path.stat().st_size != png["Size"]:
-                return False
-            if digest(file, "md5").hex() == png["ETag"].strip('"'):
-                return True
-            if CHECKSUM not in png.get("ChecksumAlgorithm", ()):
-                return False
-            kept = s3.head_object(Bucket=where.bucket, Key=file.key, ChecksumMode="ENABLED")
-            sha256 = base64.b64encode(digest(file, "sha256")).decode()
-        except (OSError, SkipError, BotoCoreError, ClientError):
-            return False  # sent: the upload says what is wrong, if anything
-        return kept.get(f"Checksum{CHECKSUM}") == sha256
-
     with ThreadPoolExecutor(workers, thread_name_prefix="compare") as pool:
-        return [file for file, same in zip(files, pool.map(unchanged, files), strict=True) if same]
+        listings = [
+            pool.submit(list_range, s3, where.bucket, keys)
+            for keys in ([file.key for file in files], list(targets.values()))
+        ]
+        try:
+            pngs, jpegs = (listing.result() for listing in listings)
+        except ClientError as error:
+            if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 403:
+                raise
+            warn(f"cannot list s3://{where.bucket} to find unchanged files ({error}): sending all")
+            return []
+        held = [(file, pngs.get(file.key), jpegs.get(targets[file])) for file in files]
+        same = list(pool.map(lambda args: _holds(s3, where.bucket, *args), held))
+    return [file for file, unchanged in zip(files, same, strict=True) if unchanged]
+
+
+def _holds(s3: Any, bucket: str, file: File, png: Any, jpeg: Any) -> bool:
+    """Whether ``png`` (its listing entry) holds the file's bytes and ``jpeg`` was written since."""
+    if png is None or jpeg is None or jpeg["LastModified"] < png["LastModified"]:
+        return False
+    try:
+        if file.path.stat().st_size != png["Size"]:
+            return False
+        if digest(file, "md5").hex() == png["ETag"].strip('"'):
+            return True
+        if CHECKSUM not in png.get("ChecksumAlgorithm", ()):
+            return False
+        kept = s3.head_object(Bucket=bucket, Key=file.key, ChecksumMode="ENABLED")
+        sha256 = base64.b64encode(digest(file, "sha256")).decode()
+    except (OSError, SkipError, BotoCoreError, ClientError):
+        return False  # sent: the upload says what is wrong, if anything
+    return kept.get(f"Checksum{CHECKSUM}") == sha256
 
 
 def digest(file: File, algorithm: str) -> bytes:

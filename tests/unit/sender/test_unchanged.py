@@ -271,3 +271,22 @@ def test_the_second_run_as_a_user_runs_it_converts_nothing(
     assert remote.keys() == []
     again = {key: head["LastModified"] for key, head in remote.objects("pngfiles/").items()}
     assert again == uploaded
+
+
+def test_a_listing_that_fails_otherwise_stops_the_run_before_any_upload(
+    aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_pngs(tmp_path, ["a.png"])
+
+    def fail(**_: Any) -> None:
+        error = {"Error": {"Code": "InternalError", "Message": "try again"}}
+        raise ClientError(error | {"ResponseMetadata": {"HTTPStatusCode": 500}}, "ListObjectsV2")
+
+    aws.s3.meta.events.register("before-call.s3.ListObjectsV2", fail)
+
+    assert _send(aws, str(tmp_path)) == 1
+
+    assert "sender: error: An error occurred (InternalError)" in capsys.readouterr().err
+    aws.s3.meta.events.unregister("before-call.s3.ListObjectsV2", fail)
+    assert aws.objects() == {}
+    assert aws.messages() == []
