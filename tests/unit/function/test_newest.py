@@ -376,3 +376,28 @@ def test_the_write_of_a_new_jpeg_refuses_to_replace_one_written_meanwhile(aws: H
     assert put["IfNoneMatch"] == "*"
     assert "IfMatch" not in put
     assert put["Metadata"]["source-key"] == KEY
+
+
+@pytest.mark.parametrize(
+    ("code", "status"), [("AccessDenied", 403), ("SlowDown", 503)], ids=["denied", "throttled"]
+)
+def test_a_jpeg_whose_metadata_cannot_be_read_keeps_the_message_for_a_retry(
+    aws: Harness, code: str, status: int
+) -> None:
+    """The JPEG's side of the work: the message is fine, so nothing is quarantined."""
+    upload(aws, RED)
+
+    def refuse(real: Any, **kwargs: Any) -> Any:
+        if kwargs["Key"] == TARGET:
+            error = {"Error": {"Code": code, "Message": "no"}}
+            raise ClientError(
+                error | {"ResponseMetadata": {"HTTPStatusCode": status}}, "HeadObject"
+            )
+        return real(**kwargs)
+
+    aws.wrap("s3", "head_object", refuse)
+    assert aws.invoke(aws.record(body(), "m1")) == ["m1"]
+    record = aws.log_for("m1")
+    assert (record.outcome, record.error_class) == ("failed", "transient")
+    assert f"s3://images/{TARGET}: {code} (HTTP {status})" in record.getMessage()
+    assert aws.dlq() == []
