@@ -1,5 +1,6 @@
-"""``python -m bench [--quick] [--rows 1,2,...] [--markdown] [--chart FILE]``: run the rows, print
-one table, and optionally write the chart of the ratios against their targets as SVG."""
+"""``python -m bench [--quick] [--rows 1,2,...] [--markdown] [--chart FILE] [--figures FILE]``: run
+the rows, print one table, and optionally write the chart of the ratios against their targets as
+SVG and the figures the capacity planner starts from (rows 1 and 4) as JSON."""
 
 from __future__ import annotations
 
@@ -15,10 +16,19 @@ from bench.paths import FUNCTION_DIR
 # Before the imports below: the rows import png2jpg from function/, as Lambda has it.
 sys.path.insert(0, str(FUNCTION_DIR))
 
-from bench import chart, machine
+from bench import chart, figures, machine
 from bench.context import Context
 from bench.images import ImageStore
-from bench.rows import cold_start, conversion, duplicate, end_to_end, handler, memory, sender
+from bench.rows import (
+    cold_start,
+    conversion,
+    duplicate,
+    end_to_end,
+    handler,
+    hostile,
+    memory,
+    sender,
+)
 from bench.table import Row, render_markdown, render_text
 
 ROWS: dict[int, Callable[[Context], list[Row]]] = {
@@ -28,7 +38,8 @@ ROWS: dict[int, Callable[[Context], list[Row]]] = {
     4: memory.run,
     5: sender.run,
     6: end_to_end.run,
-    7: duplicate.run,
+    7: hostile.run,
+    8: duplicate.run,
 }
 
 
@@ -49,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--markdown", action="store_true", help="print the table as markdown")
     parser.add_argument("--chart", type=Path, help="write an SVG chart of the ratios to this file")
+    parser.add_argument(
+        "--figures", type=Path, help="write rows 1 and 4's figures for the capacity planner (JSON)"
+    )
     args = parser.parse_args(argv)
+    if args.figures and not set(figures.ROWS) <= {str(number) for number in args.rows}:
+        parser.error(f"--figures needs rows {' and '.join(figures.ROWS)} in --rows")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="png2jpg-bench-") as directory:
         context = Context(quick=args.quick, images=ImageStore(Path(directory)))
@@ -59,11 +75,15 @@ def main(argv: list[str] | None = None) -> int:
             rows += ROWS[number](context)
             print(f"bench: row {number} took {time.monotonic() - started:.0f} s", file=sys.stderr)
     render = render_markdown if args.markdown else render_text
-    print(render([("date", time.strftime("%Y-%m-%d")), *machine.describe()], rows))
+    date, described = time.strftime("%Y-%m-%d"), machine.describe()
+    print(render([("date", date), *described], rows))
     if args.chart:
         args.chart.parent.mkdir(parents=True, exist_ok=True)
         args.chart.write_text(chart.render_svg(rows))
         print(f"bench: chart written to {args.chart}", file=sys.stderr)
+    if args.figures:
+        figures.write(args.figures, figures.document(rows, described, date, args.quick))
+        print(f"bench: figures written to {args.figures}", file=sys.stderr)
     return 0
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 HEADER = ("#", "what", "ours", "baseline", "ratio", "target", "result")
 
@@ -13,7 +14,8 @@ class Row:
 
     ``ratio`` is already oriented the way its ``target`` reads (``ours / baseline`` for an
     overhead, ``baseline / ours`` for a speed-up); ``met`` is None for a row without a target.
-    ``note`` is printed under the table, for what a cell cannot say.
+    ``note`` is printed under the table, for what a cell cannot say. ``figures`` are the row's
+    measurements as numbers, for the data file that ``--figures`` writes (bench/figures.py).
     """
 
     number: str
@@ -24,6 +26,7 @@ class Row:
     target: str = "-"
     met: bool | None = None
     note: str = ""
+    figures: Mapping[str, float | str] = field(default_factory=dict)
 
     def cells(self) -> tuple[str, ...]:
         """The row's cells in :data:`HEADER` order."""

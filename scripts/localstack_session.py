@@ -1,4 +1,4 @@
-"""Run a command against a deployment of the terraform/ root, then clean up.
+"""Run a command against a deployment of the complete example, then clean up.
 
     python scripts/localstack_session.py [--no-terraform | --aws] -- COMMAND...
 
@@ -10,9 +10,9 @@
    set: then it stands in for the account, which is how the tests exercise this mode) and the
    caller's AWS credentials and region are used.
 2. Terraform: a copy of ``terraform/`` in ``build/e2e/terraform`` (``build/e2e-aws/terraform``),
-   plus, on LocalStack, an override file that points the AWS provider at it; applied with
-   ``tests/e2e/e2e.tfvars``. With ``--aws`` every resource name carries a unique suffix
-   (``name = png2jpg-e2e-<6 hex digits>``, or ``PNG2JPG_E2E_NAME``).
+   whose ``examples/complete`` root is applied with ``tests/e2e/e2e.tfvars`` and, on LocalStack,
+   an override file that points its AWS provider at it. With ``--aws`` every resource name
+   carries a unique suffix (``name = png2jpg-e2e-<6 hex digits>``, or ``PNG2JPG_E2E_NAME``).
 3. COMMAND runs with the endpoint and credentials set and (unless ``--no-terraform``)
    ``PNG2JPG_TERRAFORM_DIR`` and ``PNG2JPG_E2E_NAME``; ``PNG2JPG_E2E_TARGET`` is ``localstack``
    or ``aws``.
@@ -46,6 +46,8 @@ PORT = int(os.environ.get("LOCALSTACK_PORT", "4566"))
 SESSION_DIR = BUILD / ("e2e" if PORT == 4566 else f"e2e-{PORT}")
 LOCALSTACK_DIR = SESSION_DIR / "localstack"
 TFVARS = ROOT / "tests" / "e2e" / "e2e.tfvars"
+# The root applied, in terraform/: the whole module with its provider block.
+EXAMPLE = "examples/complete"
 ZIP = BUILD / "function.zip"
 # The Lambda runtime's Python (boto3 and awslambdaric as the managed runtime has them).
 RUNTIME_PYTHON = ROOT / ".venv-runtime" / "bin" / "python"
@@ -200,9 +202,14 @@ class Target:
         return BUILD / "e2e-aws" if self.aws else SESSION_DIR
 
     @property
-    def terraform_dir(self) -> Path:
-        """The copy of terraform/ that is applied."""
+    def copy_dir(self) -> Path:
+        """The copy of terraform/: the module and its examples."""
         return self.directory / "terraform"
+
+    @property
+    def terraform_dir(self) -> Path:
+        """The root that is applied: the copy's complete example."""
+        return self.copy_dir / EXAMPLE
 
     @property
     def terraform_log(self) -> Path:
@@ -250,19 +257,23 @@ def terraform(target: Target, *args: str) -> None:
 
 
 def copy_root(target: Target) -> None:
-    """Copy terraform/ (without local state or tfvars); on LocalStack add the provider override."""
-    copy = target.terraform_dir
-    if copy.exists():  # keep only the provider cache: state belongs to this session
-        for path in copy.iterdir():
-            if path.name != ".terraform":
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-    copy.mkdir(parents=True, exist_ok=True)
+    """Copy terraform/ (without local state or tfvars); on LocalStack add the provider override.
+
+    The applied root's provider cache is kept from an earlier session; its state is not.
+    """
+    cache, kept = target.terraform_dir / ".terraform", target.directory / ".terraform-kept"
+    shutil.rmtree(kept, ignore_errors=True)
+    if cache.is_dir():
+        cache.rename(kept)
+    shutil.rmtree(target.copy_dir, ignore_errors=True)
     ignore = shutil.ignore_patterns(".terraform", "*.tfstate*", "terraform.tfvars", "*.lock.hcl")
-    shutil.copytree(ROOT / "terraform", copy, ignore=ignore, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "terraform", target.copy_dir, ignore=ignore)
+    if kept.is_dir():
+        kept.rename(cache)
     if target.endpoint:
         services = SERVICES.split(",")
         endpoints = "\n".join(f'    {name:<10} = "{target.endpoint}"' for name in services)
-        (copy / "localstack_override.tf").write_text(
+        (target.terraform_dir / "localstack_override.tf").write_text(
             PROVIDER_OVERRIDE.format(region=REGION, endpoints=endpoints)
         )
 
@@ -273,7 +284,7 @@ def deployment(target: Target) -> Iterator[None]:
     copy_root(target)
     target.terraform_log.write_text("")
     where = f"LocalStack ({target.endpoint})" if target.endpoint else "AWS"
-    log(f"terraform init + apply of terraform/ as {target.name} on {where}")
+    log(f"terraform init + apply of terraform/{EXAMPLE} as {target.name} on {where}")
     log(f"terraform output: {target.terraform_log.relative_to(ROOT)}")
     plugin_dir = os.environ.get("TF_PLUGIN_DIR")
     mirror = [f"-plugin-dir={plugin_dir}"] if plugin_dir else []

@@ -7,6 +7,10 @@ installed in pip's hash-checking mode: one whose sha256 is not pinned in functio
 is refused. All three files are reproducible: entries sorted, fixed timestamps and modes, no
 ``__pycache__``, no SBOM serial number or timestamp, so the same tree always gives the same bytes
 and Terraform redeploys only on a real change.
+
+``--release VERSION`` builds a release's files instead: the zip of every supported runtime and
+architecture, named ``png2jpg-VERSION-python3.13-x86_64.zip`` and so on, each with its manifest and
+SBOM, and a ``SHA256SUMS`` of them all, in ``--dist-dir``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ PACKAGE_NAME = "png2jpg"
 # The Lambda runtimes the zip can be built for, and Lambda's architecture names with pip's.
 RUNTIME_PYTHON_VERSIONS = ("3.12", "3.13")
 ARCHITECTURES = {"x86_64": "x86_64", "arm64": "aarch64"}
+# What a release's files are named after: a semantic version (1.2.3-rc.1) or git describe's.
+RELEASE_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]*")
 # Lambda's documented limits for a zip deployment package.
 MAX_ZIP_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
@@ -163,6 +169,14 @@ def manifest(python_version: str, arch: str, digest: str) -> str:
     return json.dumps(fields, indent=2, sort_keys=True) + "\n"
 
 
+def companions(zip_path: Path) -> dict[str, Path]:
+    """The files written beside a zip: its manifest (Terraform reads it) and its SBOM."""
+    return {
+        "manifest": zip_path.with_suffix(".manifest.json"),
+        "sbom": zip_path.with_suffix(".cdx.json"),
+    }
+
+
 def display(path: Path) -> str:
     """``path`` relative to the repository when it is inside it."""
     return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
@@ -231,13 +245,39 @@ def build(
             )
         digest = hashlib.sha256(staged.read_bytes()).hexdigest()
         shutil.move(staged, output)
-        shutil.move(sbom, output.with_suffix(".cdx.json"))
-    output.with_suffix(".manifest.json").write_text(manifest(python_version, arch, digest))
+        shutil.move(sbom, companions(output)["sbom"])
+    companions(output)["manifest"].write_text(manifest(python_version, arch, digest))
     print(
         f"{display(output)}: {size:,} bytes ({unzipped:,} unzipped), python{python_version} {arch},"
         f" sha256 {digest}; manifest and SBOM beside it"
     )
     return digest
+
+
+def release_zip_name(version: str, python_version: str, arch: str) -> str:
+    """The file name of a release's zip; its manifest and SBOM take the same stem."""
+    return f"{PACKAGE_NAME}-{version}-python{python_version}-{arch}.zip"
+
+
+def build_release(directory: Path, version: str, requirements: Path = REQUIREMENTS) -> list[Path]:
+    """Build the zip of every supported runtime and architecture into ``directory``.
+
+    Writes ``SHA256SUMS`` (``sha256sum -c`` format) over every file built; returns the zips.
+    """
+    if not RELEASE_VERSION.fullmatch(version):
+        raise PackageError(f"release version {version!r}: letters, digits and . + - only")
+    built = []
+    for python_version in RUNTIME_PYTHON_VERSIONS:
+        for arch in ARCHITECTURES:
+            path = directory / release_zip_name(version, python_version, arch)
+            build(path, python_version, arch, requirements)
+            built.append(path)
+    files = sorted(
+        path for zip_path in built for path in (zip_path, *companions(zip_path).values())
+    )
+    sums = [f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in files]
+    (directory / "SHA256SUMS").write_text("".join(sums))
+    return built
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,8 +293,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-unzipped-bytes", type=int, default=MAX_UNZIPPED_BYTES, help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--release",
+        metavar="VERSION",
+        help="build every runtime and architecture, named for VERSION",
+    )
+    parser.add_argument("--dist-dir", type=Path, default=ROOT / "build" / "dist")
     args = parser.parse_args(argv)
     try:
+        if args.release:
+            build_release(args.dist_dir.resolve(), args.release, args.requirements.resolve())
+            return 0
         build(
             args.output.resolve(),
             args.python_version,

@@ -1,7 +1,9 @@
-"""Regenerate the README's Terraform reference from terraform/variables.tf and outputs.tf.
+"""Regenerate the Terraform reference of each module's README from its variables.tf and outputs.tf.
 
-``make docs`` runs it. The tables go between the ``BEGIN_TF_DOCS`` and ``END_TF_DOCS`` comment
-lines; the rest of the README is kept. ``--check`` exits 1 instead of writing when out of date.
+``make docs`` runs it. Each module (terraform/ and every terraform/modules/*) has a README.md whose
+tables of variables and outputs go between the ``BEGIN_TF_DOCS`` and ``END_TF_DOCS`` comment lines;
+docs/reference.md carries terraform/'s. The rest of each file is kept. ``--check`` exits 1 instead
+of writing when a file is out of date.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import hcl2
 
 ROOT = Path(__file__).resolve().parent.parent
 TERRAFORM = ROOT / "terraform"
-README = ROOT / "README.md"
+REFERENCE = ROOT / "docs" / "reference.md"
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"
 OPTIONS = hcl2.SerializationOptions(
@@ -61,7 +63,7 @@ def cell(text: str) -> str:
 
 
 def reference(terraform_dir: Path = TERRAFORM) -> str:
-    """The Markdown tables of the root's variables and outputs."""
+    """The Markdown tables of a module's variables and outputs."""
     lines = [
         "### Variables",
         "",
@@ -78,29 +80,39 @@ def reference(terraform_dir: Path = TERRAFORM) -> str:
     return "\n".join(lines)
 
 
-def updated_readme(readme: str, tables: str) -> str:
+def updated_readme(readme: str, tables: str, begin: str = BEGIN, end: str = END) -> str:
     """``readme`` with the text between the markers replaced by ``tables``."""
-    start, end = readme.find(BEGIN), readme.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"the README needs a {BEGIN} line before an {END} line")
-    return f"{readme[: start + len(BEGIN)]}\n{tables}\n{readme[end:]}"
+    start, stop = readme.find(begin), readme.find(end)
+    if start < 0 or stop < start:
+        raise ValueError(f"a document needs a {begin} line before an {end} line")
+    return f"{readme[: start + len(begin)]}\n{tables}\n{readme[stop:]}"
+
+
+def documents() -> dict[Path, Path]:
+    """Each file that carries a module's tables, and that module's folder."""
+    modules = [TERRAFORM, *sorted(path.parent for path in TERRAFORM.glob("modules/*/variables.tf"))]
+    return {REFERENCE: TERRAFORM} | {module / "README.md": module for module in modules}
 
 
 def main() -> int:
-    """Write the tables into README.md, or with --check report whether it is up to date."""
+    """Write the tables into every document, or with --check report those out of date."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if README.md is out of date")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a document is out of date")
     args = parser.parse_args()
-    current = README.read_text()
-    wanted = updated_readme(current, reference())
-    if wanted == current:
-        return 0
-    if args.check:
-        print("README.md's Terraform reference is out of date: run `make docs`", file=sys.stderr)
-        return 1
-    README.write_text(wanted)
-    print("README.md: Terraform reference regenerated")
-    return 0
+    stale = []
+    for document, module in documents().items():
+        current = document.read_text()
+        wanted = updated_readme(current, reference(module))
+        if wanted == current:
+            continue
+        stale.append(document)
+        shown = document.relative_to(ROOT)
+        if args.check:
+            print(f"{shown}'s Terraform reference is out of date: run `make docs`", file=sys.stderr)
+        else:
+            document.write_text(wanted)
+            print(f"{shown}: Terraform reference regenerated")
+    return 1 if args.check and stale else 0
 
 
 if __name__ == "__main__":

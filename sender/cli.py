@@ -59,7 +59,8 @@ exit status:
   130  interrupted (Ctrl-C, SIGTERM)
 
 examples:
-  python -m sender --terraform-dir terraform --wait 120 tests/data/png-corpus/pngsuite
+  python -m sender --terraform-dir terraform/examples/complete --wait 120 \\
+    tests/data/png-corpus/pngsuite
   AWS_ENDPOINT_URL=http://localhost:4566 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \\
     AWS_REGION=us-east-1 python -m sender --bucket my-bucket \\
     --queue-url http://localhost:4566/000000000000/my-queue --json photos/ logo.png

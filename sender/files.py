@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from png2jpg.convert import PNG_SIGNATURE
+from png2jpg.errors import BadMessageError
 from png2jpg.message import output_key
 from sender.destination import Destination, UsageError
 
@@ -46,14 +47,18 @@ def discover(arguments: list[str], where: Destination) -> list[File]:
     """The files to send, in order, and those skipped already (not found, not UTF-8, ...).
 
     The same file reached twice is sent once; two files that would share a key, or a JPEG
-    (``x.png`` and ``x.PNG`` both become ``x.jpg``), raise :class:`UsageError`.
+    (``x.png`` and ``x.PNG`` both become ``x.jpg``), raise :class:`UsageError`. A file whose
+    JPEG's key S3 could not store is skipped: the function would refuse it.
     """
     files: list[File] = []
     by_target: dict[str, File] = {}
     suffixes = where.notified_suffixes
     for argument in arguments:
         for file in _expand(Path(argument), where.input_prefix, group_id(argument)):
-            target = file.key and output_key(file.key, where.input_prefix, where.output_prefix)
+            try:
+                target = file.key and output_key(file.key, where.input_prefix, where.output_prefix)
+            except BadMessageError as error:
+                file.status, file.reason, target = SKIPPED, str(error), ""
             if _NOT_UTF8.search(file.key):
                 file.status, file.reason = SKIPPED, "file name is not UTF-8"
             elif target and suffixes and not file.key.endswith(suffixes):

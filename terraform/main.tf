@@ -10,7 +10,9 @@ data "aws_partition" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
+  # `id` is the region's name with provider 5.100 and 6.x alike: 6.0 deprecates `name`, and `region` does not
+  # exist before 6.0 (docs/provider-6.md).
+  region     = data.aws_region.current.id
   partition  = data.aws_partition.current.partition
   dns_suffix = data.aws_partition.current.dns_suffix
 
@@ -75,7 +77,7 @@ resource "terraform_data" "package" {
   lifecycle {
     precondition {
       condition     = local.package_exists
-      error_message = "No deployment package at ${local.package_path}: run `make package` first (`${local.package_rebuild}` for this configuration)."
+      error_message = "No deployment package at ${local.package_path}: run `make package` first (`${local.package_rebuild}` for this configuration), or set function_zip_path to a zip downloaded from a release, its manifest beside it."
     }
 
     precondition {
@@ -110,6 +112,7 @@ module "image_bucket" {
   input_prefix                           = var.input_prefix
   input_expiration_days                  = var.input_expiration_days
   abort_incomplete_multipart_upload_days = var.abort_incomplete_multipart_upload_days
+  tags                                   = var.tags
 }
 
 ################################################################################
@@ -131,6 +134,7 @@ module "queue" {
   max_receive_count           = var.max_receive_count
 
   s3_source_bucket_arn = var.enable_s3_notifications ? module.image_bucket.arn : null
+  tags                 = var.tags
 }
 
 # S3 -> SQS, optional: the sender sends its own messages otherwise.
@@ -167,6 +171,7 @@ module "artifacts" {
   force_destroy = var.force_destroy
   package_path  = local.package_path
   package_key   = "${var.name}/function.zip"
+  tags          = var.tags
 
   depends_on = [terraform_data.package]
 }
@@ -183,6 +188,7 @@ module "function" {
   region     = local.region
   partition  = local.partition
   dns_suffix = local.dns_suffix
+  tags       = var.tags
 
   package_bucket   = module.artifacts.bucket_name
   package_key      = module.artifacts.package_key
@@ -233,6 +239,7 @@ module "alarms" {
   alarm_email                       = var.alarm_email
   alarm_actions                     = var.alarm_actions
   alarm_topic_kms_key_id            = var.alarm_topic_kms_key_id
+  tags                              = var.tags
 }
 
 module "dashboard" {

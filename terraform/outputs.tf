@@ -80,6 +80,16 @@ output "function_arn" {
   value       = module.function.function_arn
 }
 
+output "function_role_name" {
+  description = "Name of the function's execution role (to attach more permissions, e.g. on a KMS key)."
+  value       = module.function.role_name
+}
+
+output "function_role_arn" {
+  description = "ARN of the function's execution role."
+  value       = module.function.role_arn
+}
+
 output "log_group_name" {
   description = "Name of the function's CloudWatch log group."
   value       = module.function.log_group_name

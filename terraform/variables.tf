@@ -14,7 +14,7 @@ variable "name" {
 }
 
 variable "tags" {
-  description = "Tags applied to every resource through the provider's default_tags."
+  description = "Tags set on every resource the module creates that takes tags, merged with the caller's provider default_tags (these win on a shared key)."
   type        = map(string)
   default = {
     Project   = "png2jpg"
@@ -157,7 +157,7 @@ variable "artifacts_bucket_name" {
 }
 
 variable "function_zip_path" {
-  description = "Path of the deployment package built by `make package`, relative to this directory or absolute. Null = build/function.zip at the repository root (next to terraform/). The zip and the manifest `make package` writes beside it (function.manifest.json) must exist at plan time, and the manifest must name this architecture and runtime."
+  description = "Path of the deployment package: a zip `make package` built or one downloaded from a release, absolute or relative to the directory Terraform runs in (the root module). Its manifest must sit beside it (function.zip: function.manifest.json; png2jpg-1.0.0-python3.13-x86_64.zip: png2jpg-1.0.0-python3.13-x86_64.manifest.json), exist at plan time and name this architecture and runtime. Null = build/function.zip of the repository this module is in, which exists only in a clone where `make package` ran: a caller using a `source` address must set it."
   type        = string
   default     = null
 }

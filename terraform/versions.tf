@@ -4,15 +4,12 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.100, < 6.0"
+      source = "hashicorp/aws"
+      # 5.100 and every 6.x: docs/provider-6.md lists what 6.x changes for each resource the module uses.
+      version = ">= 5.100, < 7.0"
     }
   }
 }
 
-# Region and credentials come from the standard AWS environment (AWS_REGION, AWS_PROFILE, ...).
-provider "aws" {
-  default_tags {
-    tags = var.tags
-  }
-}
+# No provider configuration here: the module takes the caller's `aws` provider (its region, credentials and
+# default_tags), so it can be called with for_each, count and depends_on.

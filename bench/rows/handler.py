@@ -4,7 +4,7 @@ The tutorial's handler goes through the records one after another: ``download_fi
 ``Image.open``, ``convert("RGB")`` (which drops the alpha channel), ``save`` as JPEG to /tmp,
 ``upload_file``. Both sides talk to the same S3 endpoint (LocalStack) and bucket. Before each run
 of ours, untimed, the JPEGs of the previous run are deleted: otherwise every record would be a
-duplicate delivery of an unchanged PNG, which costs no conversion (row 7).
+duplicate delivery of an unchanged PNG, which costs no conversion (row 8).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ The baseline is one RGBA image at MAX_PIXELS alone, so the ratio says what a bat
 one image. A second row runs the worst batch with glibc's default allocator settings, to show
 what the GLIBC_TUNABLES setting is for. The records of a batch name distinct copies of their
 image, and every JPEG is deleted before each measurement, so that every record converts: a
-JPEG already made from an unchanged PNG would make its record cost nothing (row 7).
+JPEG already made from an unchanged PNG would make its record cost nothing (row 8).
 """
 
 from __future__ import annotations
@@ -180,6 +180,14 @@ def run(context: Context) -> list[Row]:
             + ", ".join(f"{name} {value / MIB:.0f} MiB" for name, value in peaks.items())
             + f"; with the runtime (~{runtime / MIB:.0f} MiB) the worst batch needs {need:.0f} MiB:"
             f" Lambda memory >= {lambda_size(need * 1.25)} MB keeps 25 % headroom",
+            figures={
+                "max_pixels": max_pixels,
+                "max_input_bytes": max_input_bytes,
+                "max_workers": DEFAULT_MAX_WORKERS,
+                "worst_batch": worst,
+                "worst_batch_bytes": peaks[worst],
+                "runtime_bytes": runtime,
+            },
         ),
         Row(
             "4",

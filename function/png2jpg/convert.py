@@ -5,13 +5,18 @@ What the conversion does, in order:
 - :func:`read_header` checks what can be checked before any pixel is decoded: the PNG signature,
   an IHDR chunk first and only once before the image data (a second IHDR would make Pillow decode
   another size than the one checked), the colour type and bit depth, at most ``max_pixels`` pixels
-  and at most 65,500 on a side (JPEG's limit);
-- decodes the default image (frame 0 of an APNG) of any PNG colour type and bit depth, and refuses
-  a PNG whose image data ends before its last row (Pillow would leave those rows black);
-- flattens transparency (alpha channel, palette ``tRNS``, grey/RGB colour key) onto ``matte``;
+  and at most 65,500 on a side (JPEG's limit), and the bounds on what the PNG holds besides its
+  image data (:mod:`png2jpg.chunks`);
+- decodes the default image (frame 0 of an APNG) of any PNG colour type and bit depth, from the
+  chunks the conversion uses only (metadata it does not use is never read), and refuses a PNG
+  whose image data ends before its last row (Pillow would leave those rows black);
+- flattens transparency (alpha channel, palette ``tRNS``, grey/RGB colour key, 16-bit keys
+  compared on both bytes of each sample) onto ``matte``;
 - keeps 16-bit grey at 256 levels (Pillow's own I;16 to L conversion clips everything above 255);
-- applies the EXIF orientation, so the JPEG is upright without EXIF;
+- applies the orientation of the EXIF (an ``eXIf`` chunk, else ImageMagick's raw EXIF text
+  profile, else XMP), so the JPEG is upright without EXIF;
 - keeps an RGB ICC profile (a grey profile would not describe the RGB JPEG, so it is dropped);
+  one that is malformed or over 4 MiB is dropped with a reason;
 - encodes a baseline RGB JPEG with optimised Huffman tables: on a 24 MP photo-like image
   ``optimize=True`` saved ~7 % of the bytes for ~13 % more CPU; progressive encoding saved ~11 %
   for ~60 % more CPU, so it is off. Other metadata (EXIF, text chunks) is not copied.
@@ -22,18 +27,19 @@ bytes (measured per colour type in bench row 4): each step replaces the image it
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 
 from PIL import ExifTags, Image, ImageChops
 
+from png2jpg import chunks
+from png2jpg.chunks import PNG_SIGNATURE, Layout, SplicedReader
 from png2jpg.config import DEFAULT_JPEG_QUALITY, DEFAULT_MATTE_COLOR, DEFAULT_MAX_PIXELS
 from png2jpg.errors import InvalidImageError
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_MAX_SIDE = 65_500
 # The most memory a conversion holds per pixel (RGBA: the decoded image and its flattened copy).
 PEAK_BYTES_PER_PIXEL = 8
@@ -54,7 +60,8 @@ _SENTINELS = {
     "RGB": (0x5A, 0xA5, 0x3C),
     "RGBA": (0x5A, 0xA5, 0x3C, 0xC3),
 }
-_STRIP_BYTES = 1 << 20  # 16-bit grey is narrowed to 8 bits in strips of about this size
+_STRIP_BYTES = 1 << 20  # 16-bit samples are matched and narrowed in strips of about this size
+_XMP_ORIENTATION = re.compile(rb'tiff:Orientation(?:="|>)([0-9])')  # what Pillow reads
 # Exceptions Pillow raises for corrupt, truncated or unsupported data.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 
@@ -79,6 +86,7 @@ class PngHeader:
     bit_depth: int
     color_type: int
     interlaced: bool
+    layout: Layout = field(compare=False, repr=False)
 
     @property
     def pixels(self) -> int:
@@ -110,18 +118,18 @@ def read_header(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PngHead
     """Check the PNG's header chunks and return its IHDR, without decoding any pixel.
 
     Raises :class:`InvalidImageError` for data that is not a PNG, a corrupt header, more than
-    ``max_pixels`` pixels or more than 65,500 on a side.
+    ``max_pixels`` pixels or more than 65,500 on a side, and a PNG over the bounds of
+    :mod:`png2jpg.chunks`.
     """
     if not data.startswith(PNG_SIGNATURE):
         what = "an empty file (0 bytes)" if not data else f"starts with {data[:8]!r}"
         raise InvalidImageError(f"not a PNG file ({what})")
-    chunks = _chunks_before_image_data(data)
-    first = next(chunks, None)
-    if first is None or first[0] != b"IHDR" or first[1] != 13:
+    layout = chunks.read_layout(data)
+    first, *others = layout.before or [None]
+    if first is None or first.kind != b"IHDR" or first.length != 13:
         raise InvalidImageError("corrupt PNG: its first chunk is not an IHDR header")
-    for kind, _length in chunks:
-        if kind == b"IHDR":
-            raise InvalidImageError("corrupt PNG: more than one IHDR header chunk")
+    if any(chunk.kind == b"IHDR" for chunk in others):
+        raise InvalidImageError("corrupt PNG: more than one IHDR header chunk")
     width, height, bit_depth, color_type, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
     if width == 0 or height == 0 or bit_depth not in _BIT_DEPTHS.get(color_type, ()):
         raise InvalidImageError(
@@ -138,19 +146,7 @@ def read_header(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PngHead
             f"too large for JPEG: {width}x{height}, a JPEG holds at most "
             f"{JPEG_MAX_SIDE} pixels on a side"
         )
-    return PngHeader(width, height, bit_depth, color_type, interlace == 1)
-
-
-def _chunks_before_image_data(data: bytes) -> Iterator[tuple[bytes, int]]:
-    """Yield (type, length) of each chunk before the first IDAT; raise if there is no IDAT."""
-    position = len(PNG_SIGNATURE)
-    while position + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[position : position + 8])
-        if kind == b"IDAT":
-            return
-        yield kind, length
-        position += 12 + length
-    raise InvalidImageError("corrupt or truncated PNG: no image data (IDAT chunk)")
+    return PngHeader(width, height, bit_depth, color_type, interlace == 1, layout)
 
 
 def png_to_jpeg(
@@ -159,42 +155,46 @@ def png_to_jpeg(
     quality: int = DEFAULT_JPEG_QUALITY,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     matte: tuple[int, int, int] = DEFAULT_MATTE_COLOR,
+    dropped: list[str] | None = None,
 ) -> bytes:
     """Convert PNG bytes to RGB JPEG bytes of the same (EXIF-oriented) size.
 
     Raises :class:`InvalidImageError` for data that is not a PNG, is corrupt or truncated, or is
-    too big (see :func:`read_header`).
+    too big (see :func:`read_header`). ``dropped``, if given, receives a sentence for each piece
+    of metadata the conversion would have used but dropped (malformed, too large).
     """
     header = read_header(data, max_pixels=max_pixels)
-    image, icc_profile = _decode_flat(data, header, matte)
+    image, icc_profile = _decode_flat(data, header, matte, [] if dropped is None else dropped)
     out = BytesIO()
     image.save(out, "JPEG", quality=quality, optimize=True, icc_profile=icc_profile)
     return out.getvalue()
 
 
 def _decode_flat(
-    data: bytes, header: PngHeader, matte: tuple[int, int, int]
+    data: bytes, header: PngHeader, matte: tuple[int, int, int], dropped: list[str]
 ) -> tuple[Image.Image, bytes | None]:
     """Decode to an upright RGB image on ``matte``; return it with the ICC profile worth keeping.
 
     ``image`` is the only reference to each stage, so rebinding it frees the stage before.
     """
     try:
-        image = Image.open(BytesIO(data), formats=["PNG"])
+        image = _open(data, header)
         if image.size != (header.width, header.height):
             raise InvalidImageError(f"corrupt PNG: {image.size} decoded, the header says otherwise")
         sentinel = _SENTINELS.get(image.mode)
         if sentinel is not None:  # decode into memory that holds a pattern instead of zeros
             image.im = Image.new(image.mode, image.size, sentinel).im
         image.load()
-        upright = _UPRIGHT.get(image.getexif().get(ExifTags.Base.Orientation))
+        orientation = image.getexif().get(ExifTags.Base.Orientation)
     except _DECODE_ERRORS as exc:  # UnidentifiedImageError is an OSError
         raise InvalidImageError(f"corrupt or truncated PNG ({exc})") from exc
     if _last_row_unwritten(image, header, sentinel) and (
         _inflated_size(data, header) < header.image_data_bytes()
     ):
         raise InvalidImageError("corrupt PNG: its image data ends before the last row")
-    icc_profile = image.info.get("icc_profile")
+    upright = _UPRIGHT.get(orientation or _text_orientation(data, header.layout, dropped))
+    icc_profile, reason = chunks.icc_profile(data, header.layout)
+    dropped += [reason] if reason else []
     if icc_profile is not None and icc_profile[16:20] != b"RGB ":
         icc_profile = None
     key = _transparent_color(image, header)
@@ -203,6 +203,8 @@ def _decode_flat(
         if transparent is not None:
             image = image.convert("RGB")
             image.paste(matte, mask=transparent)
+    elif key is not None and header.bit_depth == 16:  # RGB: Pillow kept the high bytes only
+        image.paste(matte, mask=_rgb16_key_mask(image, _low_bytes(data, header), key))
     elif key is not None:  # 1, L, RGB or P with a tRNS chunk: make the alpha explicit
         image.info["transparency"] = key
         image = image.convert("RGBA")
@@ -215,6 +217,29 @@ def _decode_flat(
     if upright is not None:
         image = image.transpose(upright)
     return image, icc_profile
+
+
+def _open(data: bytes, header: PngHeader) -> Image.Image:
+    """Open the PNG with Pillow, given only the chunks the conversion uses."""
+    return Image.open(SplicedReader(data, header.layout.pillow_ranges()), formats=["PNG"])
+
+
+def _text_orientation(data: bytes, layout: Layout, dropped: list[str]) -> int | None:
+    """The EXIF orientation of a raw EXIF text profile, else of the XMP packet, if any."""
+    raw, reason = chunks.text_metadata(data, layout, chunks.RAW_EXIF_KEYWORD)
+    if raw is not None:
+        exif = Image.Exif()
+        try:  # "\nexif\n  <length>\n<hex lines>", as Pillow reads it
+            exif.load(bytes.fromhex(b"".join(raw.split(b"\n")[3:]).decode("ascii")))
+        except (*_DECODE_ERRORS, UnicodeDecodeError):
+            reason = "Raw profile type exif dropped: it is not a hexadecimal EXIF block"
+        if orientation := exif.get(ExifTags.Base.Orientation):
+            return orientation
+    dropped += [reason] if reason else []
+    xmp, reason = chunks.text_metadata(data, layout, chunks.XMP_KEYWORD)
+    dropped += [reason] if reason else []
+    match = _XMP_ORIENTATION.search(xmp or b"")
+    return int(match[1]) if match else None
 
 
 def _last_row_unwritten(image: Image.Image, header: PngHeader, sentinel: object) -> bool:
@@ -269,16 +294,14 @@ def _transparent_color(image: Image.Image, header: PngHeader) -> object:
     """The tRNS colour key in the units of Pillow's decoded pixels, or None.
 
     Pillow stores the key as written in the file, but decodes 2- and 4-bit grey scaled up to
-    0-255 and 16-bit RGB as its high bytes, so such keys would never match a pixel.
+    0-255, so such keys would never match a pixel. 16-bit keys stay 16-bit: they are matched on
+    both bytes of each sample (:func:`_grey16`, :func:`_rgb16_key_mask`).
     """
     key = image.info.get("transparency")
     if key is None or header.color_type == 3:  # palette alpha is handled by convert("RGBA")
         return key
     if header.color_type == 0 and isinstance(key, int) and header.bit_depth in (2, 4):
         return key * (0x55 if header.bit_depth == 2 else 0x11)
-    if header.color_type == 2 and header.bit_depth == 16 and isinstance(key, tuple):
-        # Approximate: every pixel within 1/256 of the key colour becomes transparent.
-        return tuple(value >> 8 for value in key)
     return key
 
 
@@ -305,6 +328,33 @@ def _grey16(image: Image.Image, key: object) -> tuple[Image.Image, Image.Image |
             )
             transparent.paste(both, box)  # 255 only where both bytes match the key
     return grey, transparent
+
+
+def _low_bytes(data: bytes, header: PngHeader) -> Image.Image:
+    """A 16-bit RGB PNG decoded again, keeping the low byte of each sample instead of the high.
+
+    The unpacker of little-endian samples keeps their high byte, which in the PNG's big-endian
+    samples is the low one.
+    """
+    image = _open(data, header)
+    image.tile = [tile._replace(args="RGB;16L") for tile in image.tile]
+    image.load()
+    return image
+
+
+def _rgb16_key_mask(high: Image.Image, low: Image.Image, key: tuple[int, ...]) -> Image.Image:
+    """255 where all three 16-bit samples equal the colour key, else 0; worked in strips."""
+    width, height = high.size
+    mask = Image.new("L", high.size)
+    high_lut = [level for value in key for level in _equal_lut(value >> 8)]
+    low_lut = [level for value in key for level in _equal_lut(value & 0xFF)]
+    rows = max(1, _STRIP_BYTES // (3 * width))
+    for top in range(0, height, rows):
+        box = (0, top, width, min(top + rows, height))
+        bands = ImageChops.darker(high.crop(box).point(high_lut), low.crop(box).point(low_lut))
+        red, green, blue = bands.split()
+        mask.paste(ImageChops.darker(ImageChops.darker(red, green), blue), box)
+    return mask
 
 
 def _equal_lut(value: int) -> list[int]:

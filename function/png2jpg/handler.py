@@ -21,11 +21,12 @@ and the deadline):
 Logs go through the standard ``logging`` module (logger ``png2jpg``), fields in ``extra=``:
 messageId, bucket, key, output_key, outcome, duration_ms, bytes_in, bytes_out, error_class. With
 Lambda's JSON log format the runtime adds timestamp, level and requestId, and the function's
-application log level filters them. One record per object (``converted``, ``unchanged``,
-``superseded``, ``ignored`` INFO, ``failed`` ERROR), one per record not started (``deferred``,
-``skipped`` WARNING, the latter naming the record it waits for in ``waits_for``), one per record
-quarantined on its last receive (``exhausted`` ERROR); unexpected exceptions are transient and
-logged with their traceback. Metrics: :mod:`png2jpg.metrics`.
+application log level filters them. One record per object (``converted`` INFO, or WARNING with
+the field ``dropped`` when metadata it would have kept was dropped; ``unchanged``, ``superseded``,
+``ignored`` INFO; ``failed`` ERROR), one per record not started (``deferred``, ``skipped``
+WARNING, the latter naming the record it waits for in ``waits_for``), one per record quarantined
+on its last receive (``exhausted`` ERROR); unexpected exceptions are transient and logged with
+their traceback. Metrics: :mod:`png2jpg.metrics`.
 
 Configuration (:mod:`png2jpg.config`) and the AWS clients are built once per container, on the
 first invocation; a configuration error fails that invocation with the list of bad variables.
@@ -88,6 +89,16 @@ class Invocation:
     container: Container
     deadline: Deadline
     images: list[metrics.ImageResult]  # appended from worker threads
+
+
+@dataclass(frozen=True)
+class Done:
+    """What became of one object that did not fail."""
+
+    written: Written
+    pixels: int = 0
+    decided_by: Jpeg | None = None  # the JPEG that made the outcome other than converted
+    dropped: tuple[str, ...] = ()  # a sentence per piece of metadata the conversion dropped
 
 
 @functools.cache
@@ -256,35 +267,38 @@ def _convert_object(
         "bytes_out": None,
     }
     try:
-        written, pixels, decided_by = _get_convert_put(location, invocation, fields)
+        done = _get_convert_put(location, invocation, fields)
     except DeadlineError:
         raise
     except Exception as exc:  # one object's failure must not reach the others
         error = _log_failure(fields, started, exc)
         return metrics.ImageResult(error_class=error.error_class), error
     duration_ms = _elapsed_ms(started)
-    held = decided_by and decided_by.source
-    message = {
-        Written.CONVERTED: "converted",
-        Written.UNCHANGED: f"unchanged: the JPEG already holds this version of the PNG ({held})",
-        Written.SUPERSEDED: f"superseded: the JPEG holds a newer version of the PNG ({held}) than "
-        "the one converted: not written",
-    }[written]
-    log.info(message, extra={**fields, "outcome": written.value, "duration_ms": duration_ms})
-    if written is not Written.CONVERTED:
-        return metrics.ImageResult(duration_ms=duration_ms, outcome=written.value), None
-    result = metrics.ImageResult(None, fields["bytes_in"], fields["bytes_out"], pixels, duration_ms)
+    extra = {**fields, "outcome": done.written.value, "duration_ms": duration_ms}
+    held = done.decided_by and done.decided_by.source
+    if done.written is Written.UNCHANGED:
+        log.info(f"unchanged: the JPEG already holds this version of the PNG ({held})", extra=extra)
+    elif done.written is Written.SUPERSEDED:
+        log.info(
+            f"superseded: the JPEG holds a newer version of the PNG ({held}) than the one "
+            "converted: not written",
+            extra=extra,
+        )
+    elif done.dropped:  # metadata the JPEG would have kept: say which and why
+        dropped = list(done.dropped)
+        log.warning(f"converted; {'; '.join(dropped)}", extra={**extra, "dropped": dropped})
+    else:
+        log.info("converted", extra=extra)
+    if done.written is not Written.CONVERTED:
+        return metrics.ImageResult(duration_ms=duration_ms, outcome=done.written.value), None
+    result = metrics.ImageResult(
+        None, fields["bytes_in"], fields["bytes_out"], done.pixels, duration_ms
+    )
     return result, None
 
 
-def _get_convert_put(
-    location: S3Location, invocation: Invocation, fields: dict[str, Any]
-) -> tuple[Written, int, Jpeg | None]:
-    """Check, download, convert and upload one object, filling ``fields``.
-
-    Returns the outcome, the pixels converted, and the JPEG that made the outcome other than
-    ``converted``.
-    """
+def _get_convert_put(location: S3Location, invocation: Invocation, fields: dict[str, Any]) -> Done:
+    """Check, download, convert and upload one object, filling ``fields``."""
     container = invocation.container
     config = container.config
     bucket, key = location.bucket, location.key
@@ -298,10 +312,11 @@ def _get_convert_put(
         container.s3, location, config.max_input_bytes, recorded.etag if recorded else None
     )
     if png is None:
-        return Written.UNCHANGED, 0, found
+        return Done(Written.UNCHANGED, decided_by=found)
     data, source = png.data, png.version
     del png
     fields["bytes_in"] = len(data)
+    dropped: list[str] = []
     try:
         header = read_header(data, max_pixels=config.max_pixels)
         with container.budget.reserve(len(data) + header.peak_bytes):
@@ -312,13 +327,14 @@ def _get_convert_put(
                 quality=config.jpeg_quality,
                 max_pixels=config.max_pixels,
                 matte=config.matte_color,
+                dropped=dropped,
             )
     except Png2JpgError as exc:
         raise type(exc)(f"s3://{bucket}/{key}: {exc}") from exc
     del data
     fields["bytes_out"] = len(jpeg)
     written, decided_by = write_newest(container.s3, location, target, jpeg, source, found)
-    return written, header.pixels, decided_by
+    return Done(written, header.pixels, decided_by, tuple(dropped))
 
 
 def _exhausted(record: SqsRecord, config: Config) -> bool:

@@ -4,15 +4,17 @@ A body is exactly one of:
 
 - the sender's ``{"bucket": "<name>", "key": "<key>"}`` (the key as stored, not URL-encoded), with
   no other field;
-- an S3 event notification ``{"Records": [...]}``, at least one record, each with an ``eventName``
-  and the bucket and URL-encoded key (``+`` for a space) of its object. ``ObjectCreated:*`` records
-  name objects to convert; ``ObjectRemoved:*`` records are acknowledged without output;
+- an S3 event notification ``{"Records": [...]}``, one to :data:`MAX_RECORDS` records (S3 sends
+  one), each with an ``eventName`` and the bucket and URL-encoded key (``+`` for a space) of its
+  object. ``ObjectCreated:*`` records name objects to convert, each object once however often it
+  is named; ``ObjectRemoved:*`` records are acknowledged without output;
 - S3's ``s3:TestEvent``, sent when a notification is configured: acknowledged without output.
 
 Anything else is a :class:`~png2jpg.errors.BadMessageError`, a permanent failure: a body that is
-not JSON or nests deeper than the parser allows, one that mixes shapes (``Records`` beside
-``bucket``), an empty ``Records`` list, an unknown event name, and a key S3 could not store
-(not valid UTF-8, over 1,024 bytes). Nothing is acknowledged without a reason.
+not JSON or nests deeper than the parser allows, one that names a field twice in an object (JSON
+parsers disagree on which one counts), one that mixes shapes (``Records`` beside ``bucket``), an
+empty ``Records`` list or one over :data:`MAX_RECORDS`, an unknown event name, and a key S3 could
+not store (not valid UTF-8, over 1,024 bytes). Nothing is acknowledged without a reason.
 
 The output key rule is documented on :func:`output_key`; the sender imports it, so the two
 cannot disagree.
@@ -29,6 +31,10 @@ from png2jpg.errors import BadMessageError
 
 _PNG = ".png"
 MAX_KEY_BYTES = 1024  # S3's limit on a key, in UTF-8 bytes
+# Most records a notification body may hold. S3 sends one per message; each record is a
+# conversion, and a body naming more than one invocation can convert would be deferred and
+# redelivered for ever.
+MAX_RECORDS = 10
 
 SENDER_FIELDS = frozenset({"bucket", "key"})
 TEST_EVENT_FIELDS = frozenset({"Service", "Event", "Time", "Bucket", "RequestId", "HostId"})
@@ -67,9 +73,11 @@ def parse_body(body: object) -> list[S3Location | Ignored]:
     if not isinstance(body, str):
         raise BadMessageError("message has no body")
     try:
-        document = json.loads(body)
+        document = json.loads(body, object_pairs_hook=_unique_fields)
     except RecursionError:
         raise BadMessageError("message body nests deeper than JSON parsing allows") from None
+    except BadMessageError:
+        raise
     except ValueError as exc:
         raise BadMessageError(f"message body is not JSON ({exc}): {body[:200]!r}") from None
     if not isinstance(document, dict):
@@ -88,9 +96,24 @@ def parse_body(body: object) -> list[S3Location | Ignored]:
     )
 
 
+def _unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; BadMessageError if it names a field twice."""
+    seen: set[str] = set()
+    for name, _ in pairs:
+        if name in seen:
+            raise BadMessageError(f"message body has a duplicate field {json.dumps(name)[:100]}")
+        seen.add(name)
+    return dict(pairs)
+
+
 def _notification(records: Any) -> list[S3Location | Ignored]:
     if not isinstance(records, list) or not records:
         raise BadMessageError('S3 event notification "Records" is not a non-empty list')
+    if len(records) > MAX_RECORDS:
+        raise BadMessageError(
+            f"S3 event notification holds {len(records)} records, over the limit of "
+            f"{MAX_RECORDS} per message (S3 sends one): send one message per object"
+        )
     items: list[S3Location | Ignored] = []
     for index, record in enumerate(records):
         where = f"S3 event notification record {index}"
@@ -107,7 +130,8 @@ def _notification(records: Any) -> list[S3Location | Ignored]:
             _key(unquote_plus(_text(raw_key, f"{where} key")), f"{where} key"),
         )
         if event_name in CREATE_EVENTS:
-            items.append(location)
+            if location not in items:  # converted once, however often it is named
+                items.append(location)
         elif event_name in REMOVE_EVENTS:
             items.append(Ignored(f"{event_name}: nothing to convert", location))
         else:
@@ -165,7 +189,8 @@ def output_key(key: str, input_prefix: str, output_prefix: str) -> str:
     Any other key raises :class:`BadMessageError` (a ValueError): one outside the input prefix
     (which also makes a recursive trigger impossible), one naming nothing after it, and one that
     does not end in ``.png`` (``a/b``, ``a/b.gif``). Refusing those is what keeps ``a/b`` and
-    ``a/b.png`` from ever writing the same JPEG.
+    ``a/b.png`` from ever writing the same JPEG. So does a key whose output key would be over
+    S3's 1,024 bytes (an output prefix longer than the input prefix): S3 could never store it.
 
     Keys that differ only in the case of the extension, ``a/b.png`` and ``a/b.PNG``, map to the
     same ``a/b.jpg``, the later conversion overwriting the earlier one: the sender and the S3
@@ -184,4 +209,12 @@ def output_key(key: str, input_prefix: str, output_prefix: str) -> str:
     stem, extension = rest[: -len(_PNG)], rest[-len(_PNG) :]
     if extension.lower() != _PNG:
         raise BadMessageError(f"{key!r} does not end in .png: only PNG keys are converted")
-    return f"{output_prefix}{stem}.jpg"
+    target = f"{output_prefix}{stem}.jpg"
+    size = len(target.encode("utf-8", "surrogatepass"))
+    if size > MAX_KEY_BYTES:
+        raise BadMessageError(
+            f"the JPEG's key would be {size} bytes, over S3's limit of {MAX_KEY_BYTES} (the "
+            f"PNG's key is {len(key.encode('utf-8', 'surrogatepass'))} bytes; input prefix "
+            f"{input_prefix!r}, output prefix {output_prefix!r})"
+        )
+    return target

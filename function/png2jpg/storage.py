@@ -2,8 +2,10 @@
 
 Reading the PNG: a missing object (404, which AWS answers instead of 403 only because the role may
 list the input prefix), access denied and other 4xx answers are permanent; throttling, 5xx and
-network errors are transient. The JPEG's side (reading its metadata, writing it): every failure is
-transient, because the message is fine and a retry succeeds once S3 or its policy lets it through.
+network errors are transient. The JPEG's side (reading its metadata, writing it): throttling, 5xx,
+network errors and a refusal by a policy (403: a bucket or key policy, KMS, can be fixed while the
+message waits) are transient; any other 4xx (``KeyTooLongError``, ``InvalidArgument``,
+``EntityTooLarge``...) says the same request can never succeed, so it is permanent.
 
 Reads and writes are conditional (:mod:`png2jpg.newest` uses them): the PNG is downloaded only if
 its ETag differs from the one the JPEG records, and a JPEG is written only over the JPEG that was
@@ -103,16 +105,16 @@ def served_etag(s3: Any, location: S3Location) -> str | None:
 
 
 def head_jpeg(s3: Any, bucket: str, key: str) -> Jpeg | None:
-    """The JPEG at ``key`` (its metadata only); None if there is none. Failures are transient."""
+    """The JPEG at ``key`` (its metadata only); None if there is none."""
     where = f"s3://{bucket}/{key}"
     try:
         response = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as exc:
         if _status(exc) == 404:
             return None
-        raise _for_a_retry(_classified(where, exc)) from exc
+        raise _classified(where, exc, output=True) from exc
     except BotoCoreError as exc:
-        raise _for_a_retry(_classified(where, exc)) from exc
+        raise _classified(where, exc, output=True) from exc
     return Jpeg(str(response["ETag"]).strip('"'), recorded_version(response.get("Metadata", {})))
 
 
@@ -120,7 +122,7 @@ def put_jpeg(
     s3: Any, bucket: str, key: str, jpeg: bytes, metadata: dict[str, str], over: Jpeg | None
 ) -> bool:
     """Write the JPEG over ``over`` (None: only where no object is); False if the key holds
-    another object by now. Any other failure is a :class:`TransientError`."""
+    another object by now. Raise :class:`PermanentError` if S3 can never accept the request."""
     condition = {"IfNoneMatch": "*"} if over is None else {"IfMatch": f'"{over.etag}"'}
     try:
         s3.put_object(
@@ -134,17 +136,10 @@ def put_jpeg(
     except ClientError as exc:
         if _CHANGED.get(_status(exc)) == exc.response.get("Error", {}).get("Code"):
             return False
-        raise _for_a_retry(_classified(f"s3://{bucket}/{key}", exc)) from exc
+        raise _classified(f"s3://{bucket}/{key}", exc, output=True) from exc
     except BotoCoreError as exc:
-        raise _for_a_retry(_classified(f"s3://{bucket}/{key}", exc)) from exc
+        raise _classified(f"s3://{bucket}/{key}", exc, output=True) from exc
     return True
-
-
-def _for_a_retry(error: Png2JpgError) -> TransientError:
-    """The JPEG's side: the message is fine, so whatever failed is worth a retry."""
-    if isinstance(error, TransientError):
-        return error
-    return TransientError(f"{error}; the message is kept for a retry")
 
 
 def _call(where: str, call: Callable[..., Any], **kwargs: Any) -> Any:
@@ -155,18 +150,25 @@ def _call(where: str, call: Callable[..., Any], **kwargs: Any) -> Any:
         raise _classified(where, exc) from exc
 
 
-def _classified(where: str, exc: ClientError | BotoCoreError) -> Png2JpgError:
-    """A failed S3 call as a permanent or transient error."""
+def _classified(
+    where: str, exc: ClientError | BotoCoreError, *, output: bool = False
+) -> Png2JpgError:
+    """A failed S3 call as a permanent or transient error.
+
+    ``output``: the JPEG's side, where a 403 is transient (a policy that refuses it can be fixed).
+    """
     if isinstance(exc, BotoCoreError):  # timeouts, connection errors, truncated responses
         return TransientError(f"{where}: {exc}")
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     status = _status(exc)
-    if code in ("NoSuchKey", "404"):
+    if code in ("NoSuchKey", "404") and not output:
         return PermanentError(f"{where} does not exist ({code})")
     detail = f"{where}: {code or 'error'} (HTTP {status}) {error.get('Message', '')}".rstrip()
-    if status >= 500 or status == 429 or code in _TRANSIENT_CODES:
-        return TransientError(detail)
+    transient = status >= 500 or status == 429 or code in _TRANSIENT_CODES
+    if transient or (output and status == 403):
+        kept = "; the message is kept for a retry" if output else ""
+        return TransientError(detail + kept)
     return PermanentError(detail)
 
 

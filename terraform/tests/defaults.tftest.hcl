@@ -12,15 +12,6 @@ variables {
   function_zip_path = "tests/fixtures/function.zip"
 }
 
-# The DLQ's URL is only known after apply; a fixed one makes the function's environment (DLQ_URL) known.
-override_resource {
-  target          = module.queue.aws_sqs_queue.dlq
-  override_during = plan
-  values = {
-    url = "https://sqs.us-east-1.amazonaws.com/123456789012/png2jpg-dlq"
-  }
-}
-
 ################################################################################
 # Defaults
 ################################################################################
@@ -89,7 +80,6 @@ run "default_names" {
 run "function_configuration" {
   command = plan
 
-
   assert {
     condition = jsonencode(module.function.configuration) == jsonencode({
       handler               = "png2jpg.handler.lambda_handler"
@@ -103,43 +93,6 @@ run "function_configuration" {
       system_log_level      = "WARN"
     })
     error_message = "Unexpected function configuration ${jsonencode(module.function.configuration)}."
-  }
-
-  assert {
-    condition = jsonencode(module.function.environment_variables) == jsonencode({
-      ALLOWED_BUCKETS   = "png2jpg-images-123456789012-us-east-1"
-      DLQ_URL           = "https://sqs.us-east-1.amazonaws.com/123456789012/png2jpg-dlq"
-      INPUT_PREFIX      = "pngfiles/"
-      JPEG_QUALITY      = "85"
-      GLIBC_TUNABLES    = "glibc.malloc.mmap_threshold=131072"
-      MATTE_COLOR       = "#ffffff"
-      MAX_INPUT_BYTES   = "52428800"
-      MAX_PIXELS        = "40000000"
-      MAX_RECEIVE_COUNT = "5"
-      MAX_WORKERS       = "4"
-      METRICS_NAMESPACE = "png2jpg"
-      OUTPUT_PREFIX     = "jpgfiles/"
-    })
-    error_message = "Unexpected environment ${jsonencode(module.function.environment_variables)}."
-  }
-
-  assert {
-    condition     = output.dlq_url == module.function.environment_variables.DLQ_URL
-    error_message = "DLQ_URL must be the DLQ's URL."
-  }
-}
-
-run "function_environment_adds_user_variables" {
-  command = plan
-
-  variables {
-    metrics_namespace     = "Images/Prod"
-    environment_variables = { FEATURE = "on" }
-  }
-
-  assert {
-    condition     = module.function.environment_variables.FEATURE == "on" && module.function.environment_variables.METRICS_NAMESPACE == "Images/Prod"
-    error_message = "environment_variables must be added and metrics_namespace passed as METRICS_NAMESPACE: ${jsonencode(module.function.environment_variables)}."
   }
 }
 
@@ -268,11 +221,6 @@ run "redrive_wiring" {
   }
 
   assert {
-    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == "3"
-    error_message = "The function must know the redrive policy's maxReceiveCount (MAX_RECEIVE_COUNT): ${jsonencode(module.function.environment_variables)}."
-  }
-
-  assert {
     condition = jsonencode(jsondecode(module.queue.redrive_allow_policy)) == jsonencode({
       redrivePermission = "byQueue"
       sourceQueueArns   = ["arn:aws:sqs:us-east-1:123456789012:png2jpg"]
@@ -298,6 +246,11 @@ run "redrive_wiring" {
   assert {
     condition     = module.queue.sqs_managed_sse_enabled
     error_message = "Both queues must use SSE-SQS."
+  }
+
+  assert {
+    condition     = module.queue.dlq_max_message_size == 262144 && module.queue.max_message_size == 262144 - 4096
+    error_message = "The DLQ must take 262144 bytes and the source queue 4096 less (room for the quarantine's attributes), got ${module.queue.dlq_max_message_size} and ${module.queue.max_message_size}."
   }
 
   assert {
@@ -666,10 +619,6 @@ run "bucket_names_overridable" {
     error_message = "name must drive the other names."
   }
 
-  assert {
-    condition     = module.function.environment_variables.ALLOWED_BUCKETS == "my-images"
-    error_message = "ALLOWED_BUCKETS must be the image bucket."
-  }
 }
 
 ################################################################################

@@ -36,6 +36,11 @@ run "fifo_names_and_queues" {
     condition     = output.queue_arn == "arn:aws:sqs:us-east-1:123456789012:png2jpg.fifo"
     error_message = "Unexpected queue ARN ${output.queue_arn}."
   }
+
+  assert {
+    condition     = module.queue.dlq_max_message_size - module.queue.max_message_size == 4096
+    error_message = "The FIFO source queue must leave 4096 bytes of the DLQ's size for the quarantine's attributes."
+  }
 }
 
 run "fifo_wiring_identical" {

@@ -1,5 +1,6 @@
-# The e2e deployment on LocalStack: the production root with short clocks, so a poison message
-# reaches the DLQ in about a minute instead of an hour. Everything else keeps its default.
+# The e2e deployment on LocalStack: the complete example (the module as make deploy applies it) with short
+# clocks, so a poison message reaches the DLQ in about a minute instead of an hour. Everything else keeps its
+# default.
 name          = "png2jpg-e2e"
 force_destroy = true
 

@@ -48,6 +48,15 @@ CONVERSION_TIMEOUT = 180
 DLQ_TIMEOUT = 150
 
 
+def converted(s3: Any, bucket: str, key: str) -> Image.Image:
+    """The JPEG at ``key`` once it appears (the test fails if it does not in time)."""
+    found = wait_until(
+        lambda: s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount"), CONVERSION_TIMEOUT
+    )
+    assert found, f"no {key}"
+    return jpeg_at(s3, bucket, key)
+
+
 def jpeg_at(s3: Any, bucket: str, key: str) -> Image.Image:
     """Fetch and decode the JPEG at ``key``."""
     data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
@@ -114,7 +123,7 @@ def test_a_duplicate_message_downloads_and_converts_nothing(
     s3.put_object(Bucket=bucket, Key=key, Body=png_bytes(photo_like(64, 48)))
     body = json.dumps({"bucket": bucket, "key": key})
     sqs.send_message(QueueUrl=deployment["queue_url"], MessageBody=body)
-    assert wait_until(lambda: s3.list_objects_v2(Bucket=bucket, Prefix=target)["KeyCount"], 60)
+    converted(s3, bucket, target)
     written = s3.head_object(Bucket=bucket, Key=target)
 
     duplicate = sqs.send_message(QueueUrl=deployment["queue_url"], MessageBody=body)["MessageId"]

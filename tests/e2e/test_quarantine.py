@@ -29,7 +29,7 @@ from tests.e2e.conftest import (
     log_records,
     wait_until,
 )
-from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, DLQ_TIMEOUT, jpeg_at
+from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, DLQ_TIMEOUT, converted, jpeg_at
 from tests.imagegen import photo_like, png_bytes
 
 EXPECTED_WORDS = {
@@ -280,9 +280,5 @@ def test_a_redrive_after_a_fix_leaves_no_stale_reason(
 
     make_redrive(deployment)
     target = output_key(key, deployment["input_prefix"], deployment["output_prefix"])
-
-    def converted() -> bool:
-        return bool(s3.list_objects_v2(Bucket=bucket, Prefix=target).get("KeyCount"))
-
-    assert wait_until(converted, CONVERSION_TIMEOUT), f"no {target}"
+    assert converted(s3, bucket, target).size == (40, 30)
     assert wait_until(lambda: queue_depth(sqs, dlq) == 0, QUARANTINE_TIMEOUT)

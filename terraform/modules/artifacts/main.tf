@@ -47,6 +47,7 @@ resource "aws_s3_object" "package" {
   source_hash = filemd5(var.package_path)
 
   content_type = "application/zip"
+  tags         = var.tags
 
   # The object needs versioning on to get a version_id the function can pin.
   depends_on = [module.bucket]

@@ -31,7 +31,7 @@ variable "noncurrent_version_expiration_days" {
 }
 
 variable "tags" {
-  description = "Tags added to the bucket (on top of the provider's default_tags)."
+  description = "Tags added to the bucket and the package object (on top of the provider's default_tags)."
   type        = map(string)
   default     = {}
 }

@@ -8,6 +8,16 @@ output "function_arn" {
   value       = aws_lambda_function.this.arn
 }
 
+output "role_name" {
+  description = "Name of the function's execution role."
+  value       = aws_iam_role.this.name
+}
+
+output "role_arn" {
+  description = "ARN of the function's execution role."
+  value       = aws_iam_role.this.arn
+}
+
 output "policy_json" {
   description = "The execution role's inline policy (JSON)."
   value       = local.policy

@@ -22,6 +22,14 @@ locals {
   # SQS's maximum: a message that reached the DLQ near the end of the source queue's retention still gets
   # the full 14 days there (the DLQ keeps a message's original enqueue timestamp for standard queues).
   dlq_message_retention_seconds = 1209600
+
+  # SQS counts a message's body plus its attributes' names, types and values against the queue's maximum size. The
+  # function quarantines a permanent failure in the DLQ with the body unchanged and two attributes (ErrorClass,
+  # ErrorMessage: at most 4096 bytes, png2jpg.quarantine.ATTRIBUTE_ROOM), so the source queue accepts that much
+  # less than the DLQ and every message it accepts can be quarantined with its reason. 262144 is the most AWS
+  # provider 5 accepts (SQS itself takes up to 1 MiB since 2025); these bodies are a few hundred bytes.
+  dlq_max_message_size = 262144
+  max_message_size     = local.dlq_max_message_size - 4096
 }
 
 ################################################################################
@@ -33,6 +41,7 @@ resource "aws_sqs_queue" "dlq" {
   fifo_queue                  = var.fifo_queue ? true : null
   content_based_deduplication = var.fifo_queue ? var.content_based_deduplication : null
   message_retention_seconds   = local.dlq_message_retention_seconds
+  max_message_size            = local.dlq_max_message_size
   sqs_managed_sse_enabled     = true
   tags                        = var.tags
 
@@ -56,6 +65,7 @@ resource "aws_sqs_queue" "this" {
   content_based_deduplication = var.fifo_queue ? var.content_based_deduplication : null
   visibility_timeout_seconds  = var.visibility_timeout_seconds
   message_retention_seconds   = var.message_retention_seconds
+  max_message_size            = local.max_message_size
   sqs_managed_sse_enabled     = true
   tags                        = var.tags
 

@@ -53,6 +53,16 @@ output "dlq_message_retention_seconds" {
   value       = aws_sqs_queue.dlq.message_retention_seconds
 }
 
+output "max_message_size" {
+  description = "Largest message the source queue accepts, in bytes (body plus attributes)."
+  value       = aws_sqs_queue.this.max_message_size
+}
+
+output "dlq_max_message_size" {
+  description = "Largest message the DLQ accepts, in bytes: the source queue's plus room for the quarantine's attributes."
+  value       = aws_sqs_queue.dlq.max_message_size
+}
+
 output "redrive_policy" {
   description = "Redrive policy of the source queue (JSON: deadLetterTargetArn, maxReceiveCount)."
   value       = aws_sqs_queue.this.redrive_policy

@@ -11,7 +11,7 @@ mock_data "aws_caller_identity" {
 
 mock_data "aws_region" {
   defaults = {
-    name = "us-east-1"
+    id = "us-east-1"
   }
 }
 

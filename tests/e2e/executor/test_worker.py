@@ -114,6 +114,16 @@ def test_unhandled_error_is_logged_by_the_runtime(worker: Worker) -> None:
     assert [(r["level"], r["requestId"]) for r in logged] == [("ERROR", request_id)]
 
 
+def test_peak_memory_is_the_workers_own_while_it_lives(worker: Worker) -> None:
+    """What the executor reports as Max Memory Used: the worker's resident peak (VmHWM)."""
+    call(worker, {})
+    peak = worker.peak_memory_mb()
+    assert peak is not None
+    assert 10 < peak < 1000  # an interpreter with awslambdaric, well below any memory size
+    worker.kill()
+    assert worker.peak_memory_mb() is None
+
+
 def test_import_error_is_an_init_failure(tmp_path: Path) -> None:
     """A handler module that cannot be imported fails the init, as on AWS."""
     env = {"PATH": os.environ["PATH"], **runtime_variables(JSON_ERROR)}

@@ -60,3 +60,34 @@ def lying_png(width: int, height: int, color_type: int = 0, first: bytes | None 
     decoy = ihdr(1, 1, color_type=color_type) if first is None else first
     row = b"\x00" + bytes(width * {0: 1, 2: 3, 4: 2, 6: 4}[color_type])
     return image_png(decoy, ihdr(width, height, color_type=color_type), rows=row * height)
+
+
+def grey_1x1(*before: bytes, after: bytes = b"") -> bytes:
+    """A valid 1x1 grey PNG with ``before`` chunks ahead of its image data, ``after`` behind it."""
+    return (
+        PNG_SIGNATURE
+        + ihdr(1, 1)
+        + b"".join(before)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x80"))
+        + after
+        + chunk(b"IEND", b"")
+    )
+
+
+def chunk_flood(count: int, kind: bytes = b"teXt") -> bytes:
+    """``count`` empty chunks of ``kind`` (an unknown ancillary type by default), 12 bytes each."""
+    return chunk(kind, b"") * count
+
+
+def text_chunk(kind: bytes, keyword: bytes, value: bytes) -> bytes:
+    """A tEXt, zTXt (compressed) or iTXt (compressed) chunk holding ``value``."""
+    if kind == b"tEXt":
+        return chunk(kind, keyword + b"\x00" + value)
+    if kind == b"zTXt":
+        return chunk(kind, keyword + b"\x00\x00" + zlib.compress(value, 9))
+    return chunk(kind, keyword + b"\x00\x01\x00\x00\x00" + zlib.compress(value, 9))
+
+
+def iccp_chunk(profile: bytes, name: bytes = b"ICC Profile") -> bytes:
+    """An iCCP chunk holding ``profile`` compressed."""
+    return chunk(b"iCCP", name + b"\x00\x00" + zlib.compress(profile, 9))

@@ -105,6 +105,11 @@ def test_genuine_s3_test_event_is_acknowledged_with_a_reason() -> None:
             "got fields",
         ),
         ('{"Event": "s3:TestEvent"}', "got fields ['Event']"),
+        ('{"bucket": "images", "key": "pngfiles/a.png", "key": "x"}', 'duplicate field "key"'),
+        (
+            s3_notification(*[("ObjectCreated:Put", "images", "pngfiles/a.png")] * 11),
+            "holds 11 records, over the limit of 10 per message",
+        ),
     ],
     ids=[
         "no-body",
@@ -125,6 +130,8 @@ def test_genuine_s3_test_event_is_acknowledged_with_a_reason() -> None:
         "other-event-name",
         "test-event-naming-a-key",
         "test-event-without-service",
+        "duplicate-field",
+        "eleven-records",
     ],
 )
 def test_bad_bodies_are_rejected_with_a_reason(body: object, message: str) -> None:
@@ -151,6 +158,28 @@ def test_bad_bodies_are_rejected_with_a_reason(body: object, message: str) -> No
 )
 def test_output_key_table(key: str, expected: str) -> None:
     assert output_key(key, "pngfiles/", "jpgfiles/") == expected
+
+
+def test_s3_notification_names_each_object_once() -> None:
+    named = [("ObjectCreated:Put", "images", f"pngfiles/{name}.png") for name in "abab"]
+    body = s3_notification(*named, ("ObjectCreated:Put", "other", "pngfiles/a.png"))
+    assert parse_body(body) == [
+        S3Location("images", "pngfiles/a.png"),
+        S3Location("images", "pngfiles/b.png"),
+        S3Location("other", "pngfiles/a.png"),
+    ]
+
+
+def test_an_output_key_s3_could_not_store_is_refused_with_both_lengths() -> None:
+    key = "in/" + "é" * 500 + "x" * 7 + ".png"  # 1,014 UTF-8 bytes
+    at_limit, over = "o" * 12 + "/", "o" * 13 + "/"  # JPEG keys of 1,024 and 1,025 bytes
+    assert len(output_key(key, "in/", at_limit).encode()) == 1024
+    with pytest.raises(BadMessageError) as refused:
+        output_key(key, "in/", over)
+    assert str(refused.value) == (
+        "the JPEG's key would be 1025 bytes, over S3's limit of 1024 (the PNG's key is 1014 "
+        f"bytes; input prefix 'in/', output prefix {over!r})"
+    )
 
 
 def test_output_key_with_other_prefixes() -> None:

@@ -1,4 +1,4 @@
-"""Bench rows 5 (bench/rows/sender.py: four commands) and 7 (bench/rows/duplicate.py: the
+"""Bench rows 5 (bench/rows/sender.py: four commands) and 8 (bench/rows/duplicate.py: the
 handler in this process) run against moto's server."""
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ def test_row_5_times_the_sender_against_the_tutorial_and_the_aws_cli(
     )
 
 
-def test_row_7_times_a_duplicate_delivery_against_the_first_conversion(
+def test_row_8_times_a_duplicate_delivery_against_the_first_conversion(
     server: Server, tmp_path: Path
 ) -> None:
     (only,) = duplicate.run(Context(quick=True, images=ImageStore(tmp_path)))
 
-    assert only.number == "7"
+    assert only.number == "8"
     assert only.what.startswith("duplicate delivery of a 0.12 MP RGBA PNG, handler CPU time")
     assert (only.target, only.met is not None) == ("<= 0.05x", True)

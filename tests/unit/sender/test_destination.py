@@ -124,7 +124,7 @@ def test_help_shows_examples_and_exits_0(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["--help"]) == 0
 
     out = capsys.readouterr().out
-    assert "--terraform-dir terraform" in out
+    assert "--terraform-dir terraform/examples/complete" in out
     assert "AWS_ENDPOINT_URL=http://localhost:4566" in out
     for status in ("0 ", "1 ", "2 ", "130 "):
         assert f"\n  {status}" in out  # every exit status is explained

@@ -46,6 +46,27 @@ def test_the_input_prefix_flag_names_the_keys(aws: Any, make_pngs: Any, tmp_path
     assert aws.keys() == ["in/a.png"]
 
 
+def test_a_file_whose_jpeg_key_s3_could_not_store_is_skipped(
+    aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 1,020-byte key under in/ becomes a 1,026-byte JPEG key under jpgfiles/."""
+    deep = "/".join(letter * 200 for letter in "abcd") + "/" + "e" * 209 + ".png"
+    make_pngs(tmp_path, [deep, "fine.png"])
+    prefixes = ["--input-prefix", "in/", "--output-prefix", "jpgfiles/"]
+
+    status = main(
+        ["--bucket", BUCKET, "--queue-url", aws.queue_url, *prefixes, "--json", str(tmp_path)]
+    )
+
+    assert status == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [s["key"] for s in report["sent"]] == ["in/fine.png"]
+    (skipped,) = report["skipped"]
+    assert len(skipped["key"].encode()) == 1020
+    assert skipped["reason"].startswith("the JPEG's key would be 1026 bytes, over S3's limit")
+    assert aws.keys() == ["in/fine.png"]
+
+
 def test_two_files_that_would_share_a_key_stop_the_run(
     aws: Any, make_pngs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,4 +1,4 @@
-"""A newcomer's wrong plans, refused with the messages the README's troubleshooting table quotes.
+"""A newcomer's wrong plans, refused with the messages docs/troubleshooting.md quotes.
 
 Each file of terraform/tests/messages holds one plan that must fail (mock provider, no network);
 this test runs them and reads what Terraform prints, not only that they fail.
@@ -14,8 +14,7 @@ from tests import terraform_cli
 
 ROOT = Path(__file__).resolve().parents[3]
 TERRAFORM = ROOT / "terraform"
-README = (ROOT / "README.md").read_text()
-# run name -> what its failure must say (the README's troubleshooting table quotes these).
+# run name -> what its failure must say (docs/troubleshooting.md quotes these).
 EXPECTED = {
     "zip_for_another_architecture": "The package tests/fixtures/function.zip is built for x86_64 "
     'and python3.13, but this configuration sets architecture = "arm64" and runtime = '

@@ -73,6 +73,7 @@ class LocalSubprocessRuntimeExecutor(RuntimeExecutor):
         self._worker: Worker | None = None
         self._logs: deque[str] = deque(maxlen=KEPT_LOG_LINES)
         self._lock = threading.Lock()
+        self._init_ms: float | None = None  # the new worker's start-up, reported once
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self, env_vars: dict[str, str]) -> None:
@@ -108,9 +109,11 @@ class LocalSubprocessRuntimeExecutor(RuntimeExecutor):
     def _spawn(self) -> Worker:
         code_dir = str(self.function_version.config.code.get_unzipped_code_location())
         env = self._runtime_environment(code_dir)
+        started = time.monotonic()
         worker = Worker(worker_python(), self.function_version.config.handler, code_dir, env)
         ready = worker.receive(STARTUP_TIMEOUT_SECONDS)
         if isinstance(ready, dict) and ready.get("ready"):
+            self._init_ms = (time.monotonic() - started) * 1000
             return worker
         self._logs.extend(worker.logs(None, LOG_DRAIN_SECONDS))
         worker.kill()
@@ -137,6 +140,8 @@ class LocalSubprocessRuntimeExecutor(RuntimeExecutor):
             )
             response = worker.receive(timeout) if sent else EOF
             duration_ms = (time.monotonic() - started) * 1000
+            init_ms, self._init_ms = self._init_ms, None
+            max_memory_mb = worker.peak_memory_mb()
             if isinstance(response, dict):
                 body = response["body"]
                 lines = worker.logs(request_id, LOG_DRAIN_SECONDS)
@@ -157,6 +162,8 @@ class LocalSubprocessRuntimeExecutor(RuntimeExecutor):
             status=status,
             error_type=error.get("errorType"),
             error_message=error.get("errorMessage"),
+            max_memory_mb=max_memory_mb,
+            init_duration_ms=init_ms,
         )
         logs = invocation_logs(invocation, lines, self._logging_config)
         self._logs.extend(logs.splitlines(keepends=True))

@@ -8,7 +8,9 @@
   filtered.
 - System lines (START/END/REPORT) are text in the Text format; in the JSON format they are
   ``platform.start`` / ``platform.report`` records, sent only when the system log level is INFO or
-  DEBUG.
+  DEBUG. A report carries the duration, the billed duration (rounded up to the millisecond, the
+  initialization of a new execution environment included, as Lambda bills it since August 2025),
+  the memory size, the maximum memory used and, after a cold start, the init duration.
 
 Standard library only: LocalStack's interpreter imports it, and so do the tests.
 """
@@ -16,6 +18,7 @@ Standard library only: LocalStack's interpreter imports it, and so do the tests.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,6 +85,13 @@ class Invocation:
     status: str = "success"  # success, error, timeout
     error_type: str | None = None
     error_message: str | None = None
+    max_memory_mb: int | None = None  # peak resident memory of the execution environment
+    init_duration_ms: float | None = None  # set on the first invocation of an environment
+
+    @property
+    def billed_ms(self) -> int:
+        """Duration plus any initialization, rounded up to the millisecond."""
+        return math.ceil(round(self.duration_ms + (self.init_duration_ms or 0), 6))
 
 
 def _now() -> str:
@@ -96,9 +106,22 @@ def _text_frame(invocation: Invocation, application: list[str]) -> list[str]:
         *application,
         *(timeout if invocation.status == "timeout" else []),
         f"END RequestId: {request_id}\n",
-        f"REPORT RequestId: {request_id}\tDuration: {invocation.duration_ms:.2f} ms\t"
-        f"Memory Size: {invocation.memory_mb} MB\n",
+        _text_report(invocation),
     ]
+
+
+def _text_report(invocation: Invocation) -> str:
+    fields = [
+        f"REPORT RequestId: {invocation.request_id}",
+        f"Duration: {invocation.duration_ms:.2f} ms",
+        f"Billed Duration: {invocation.billed_ms} ms",
+        f"Memory Size: {invocation.memory_mb} MB",
+    ]
+    if invocation.max_memory_mb is not None:
+        fields.append(f"Max Memory Used: {invocation.max_memory_mb} MB")
+    if invocation.init_duration_ms is not None:
+        fields.append(f"Init Duration: {invocation.init_duration_ms:.2f} ms")
+    return "\t".join(fields) + "\t\n"
 
 
 def _json_frame(invocation: Invocation, application: list[str], system_level: str) -> list[str]:
@@ -106,12 +129,18 @@ def _json_frame(invocation: Invocation, application: list[str], system_level: st
         return application
     request_id = invocation.request_id
     start = {"requestId": request_id, "version": invocation.version}
+    metrics: dict[str, float] = {
+        "durationMs": round(invocation.duration_ms, 3),
+        "billedDurationMs": invocation.billed_ms,
+        "memorySizeMB": invocation.memory_mb,
+    }
+    if invocation.max_memory_mb is not None:
+        metrics["maxMemoryUsedMB"] = invocation.max_memory_mb
+    if invocation.init_duration_ms is not None:
+        metrics["initDurationMs"] = round(invocation.init_duration_ms, 3)
     report: dict[str, object] = {
         "requestId": request_id,
-        "metrics": {
-            "durationMs": round(invocation.duration_ms, 2),
-            "memorySizeMB": invocation.memory_mb,
-        },
+        "metrics": metrics,
         "status": invocation.status,
     }
     if invocation.error_type:

@@ -89,6 +89,17 @@ class Worker:
             lines.append(line)
         return lines
 
+    def peak_memory_mb(self) -> int | None:
+        """The worker's peak resident memory so far (VmHWM), in MB; None once it is gone."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return -(-int(line.split()[1]) // 1024)
+        return None
+
     def kill(self) -> None:
         """Stop the worker and everything it started."""
         if self.process.poll() is None:
