@@ -97,7 +97,7 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Memory of the function in MB, an integer from 128 to 10240. The threads of a batch share a memory budget of one worst-case image (max_input_bytes + 8 bytes x max_pixels), so an invocation needs one such image plus the inputs waiting for their turn, whatever max_workers is: with the defaults the worst-case batch measured 467 MiB (bench row 4; bound: 605 MiB), and 1024 MB keeps over 25 % headroom. Scale it with max_pixels. CPU is allotted in proportion to memory."
+  description = "Memory of the function in MB, an integer from 128 to 10240. The threads of a batch share a memory budget of one worst-case image (max_input_bytes + 8 bytes x max_pixels), so an invocation needs one such image plus the inputs waiting for their turn, whatever max_workers is: with the defaults the worst-case batch measured 504 MiB (bench row 4; bound: 605 MiB), and 1024 MB keeps over 25 % headroom. Scale it with max_pixels. CPU is allotted in proportion to memory."
   type        = number
   default     = 1024
 }
