@@ -19,7 +19,16 @@ sys.path.insert(0, str(FUNCTION_DIR))
 from bench import chart, figures, machine
 from bench.context import Context
 from bench.images import ImageStore
-from bench.rows import cold_start, conversion, end_to_end, handler, hostile, memory, sender
+from bench.rows import (
+    cold_start,
+    conversion,
+    duplicate,
+    end_to_end,
+    handler,
+    hostile,
+    memory,
+    sender,
+)
 from bench.table import Row, render_markdown, render_text
 
 ROWS: dict[int, Callable[[Context], list[Row]]] = {
@@ -30,6 +39,7 @@ ROWS: dict[int, Callable[[Context], list[Row]]] = {
     5: sender.run,
     6: end_to_end.run,
     7: hostile.run,
+    8: duplicate.run,
 }
 
 

@@ -1,4 +1,4 @@
-"""Repeated wall-clock measurements of ours against a baseline."""
+"""Repeated wall-clock measurements of ours against a baseline, and CPU time of one action."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ def wall_time(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def cpu_time(action: Callable[[], object]) -> float:
+    """CPU seconds this process (all its threads) spends in ``action()``."""
+    started = time.process_time()
+    action()
+    return time.process_time() - started
+
+
 def compare(
     ours: Callable[[], object],
     baseline: Callable[[], object],
@@ -42,15 +49,19 @@ def compare(
     *,
     min_seconds: float = 0.0,
     warm_up: bool = True,
+    reset: Callable[[], object] | None = None,
 ) -> Pair:
     """Time both at least ``repetitions`` times, interleaved, after an untimed warm-up of each.
 
     Short actions are repeated further, up to :data:`MAX_REPETITIONS`, until each side has been
     timed for ``min_seconds`` in total: on a shared machine a few millisecond-long samples say
     more about the neighbours than about the code. The order alternates between repetitions so
-    that neither side always runs on a machine warmed (or slowed) by the other.
+    that neither side always runs on a machine warmed (or slowed) by the other. ``reset``, if
+    given, runs untimed before each run of ``ours`` (to undo what the previous run left).
     """
+    prepare = reset or (lambda: None)
     if warm_up:
+        prepare()
         ours()
         baseline()
     pair = Pair([], [])
@@ -60,6 +71,8 @@ def compare(
     ):
         runs = [(ours, pair.ours), (baseline, pair.baseline)]
         for action, times in runs if repetition % 2 == 0 else reversed(runs):
+            if action is ours:
+                prepare()
             times.append(wall_time(action))
         repetition += 1
     return pair

@@ -11,10 +11,11 @@ from typing import Any
 
 from png2jpg.config import DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX
 from sender.destination import BUCKET_ENV, QUEUE_URL_ENV, Parser, UsageError, number, resolve
-from sender.files import GROUP_ID, SENT, discover
-from sender.preflight import check_usable, client, failure
+from sender.files import GROUP_ID, SENT, UNCHANGED, discover
+from sender.preflight import check_usable, client, failure, session
 from sender.report import Report
 from sender.send import Sender
+from sender.unchanged import find_unchanged
 from sender.wait import Waiter
 
 DEFAULT_WAIT = 300.0
@@ -31,8 +32,10 @@ Each PATH is a PNG file or a directory searched recursively for *.png (any case)
 order. A file's key is the input prefix plus its path below the directory argument, or its name:
   python -m sender photos          photos/a/x.png -> pngfiles/a/x.png
   python -m sender photos/a/x.png  photos/a/x.png -> pngfiles/x.png
-Every file found ends sent, skipped (not a regular file, not a PNG, a name that is not UTF-8),
-failed or interrupted: one line on stderr per problem, then a summary line.
+A file is neither uploaded nor enqueued when S3 already holds its bytes under its key and a
+JPEG made from them (unchanged: found with two listings, --force sends it anyway).
+Every file found ends sent, unchanged, skipped (not a regular file, not a PNG, a name that is
+not UTF-8), failed or interrupted: one line on stderr per problem, then a summary line.
 """
 
 EPILOG = """\
@@ -46,15 +49,16 @@ Endpoint, region and credentials: AWS_ENDPOINT_URL, AWS_PROFILE, AWS_REGION, ...
 queue URL's region.
 
 FIFO queues (URL ending in .fifo): one MessageGroupId per PATH argument (or --message-group),
-messages in file order within a group; the deduplication id is the sha256 of bucket, key and
-content (SQS drops a resend within 5 minutes).
+messages in file order within a group. The deduplication id names one upload (sha256 of bucket,
+key, the upload's ETag and a random id of the run): SQS drops only a resend of the same message
+within 5 minutes (a retried SendMessageBatch); a later run, even of the same file, is a new one.
 
 Ctrl-C (or SIGTERM): the first starts no more uploads, enqueues the uploaded files, prints the
 summary and exits 130; a second exits at once, listing the keys that may be in the bucket
 without a message ("not enqueued"): send those files again.
 
 exit status:
-  0    every file was sent (and, with --wait, every JPEG appeared)
+  0    every file was sent or unchanged (and, with --wait, every JPEG appeared)
   1    a file was skipped or failed, a JPEG did not appear in time, or the run could
        not start (AWS setup, bucket or queue unusable)
   2    usage error (bad option or value, no destination, key collision, terraform)
@@ -82,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--concurrency", type=uploads, default=10, metavar="N", help="uploads at once, 1-64 (10)")
     add("--message-group", type=_group, metavar="NAME", help="FIFO: the group of every message")
     add("--upload-only", action="store_true", help="send no messages (S3 or EventBridge enqueues)")
+    add("--force", action="store_true", help="send unchanged files too")
     seconds = number(float, 0, 86400)
     wait = "then wait up to SECONDS (%(const)g) for the JPEGs; print KEY -> OUTPUT_KEY LATENCY"
     add("--wait", nargs="?", const=DEFAULT_WAIT, type=seconds, metavar="SECONDS", help=wait)
@@ -123,11 +128,17 @@ def _send(args: argparse.Namespace, report: Report) -> int:
     files = [file for file in report.files if not file.status]
     if not files:
         return 1
-    s3 = client("s3", destination.queue_url, args.concurrency + 2)
-    sqs = client("sqs", destination.queue_url)
+    aws = session()
+    s3 = client("s3", destination.queue_url, args.concurrency + 2, aws)
+    sqs = client("sqs", destination.queue_url, shared=aws)
     queue_url = None if destination.upload_only else destination.queue_url
     check_usable(s3, destination.bucket, sqs, queue_url)
-    waiter = None if args.wait is None else Waiter(s3, destination, files)
+    if not args.force:
+        for file in find_unchanged(s3, destination, files, args.concurrency, report.line):
+            file.status = UNCHANGED
+            report.record(file)
+        files = [file for file in files if not file.status]
+    waiter = None if args.wait is None or not files else Waiter(s3, destination, files)
     show = sys.stderr.isatty() and not args.quiet
     report.progress(len(files), show)
     sender = Sender(s3, sqs, destination, report.record, args.message_group)
@@ -144,7 +155,7 @@ def _send(args: argparse.Namespace, report: Report) -> int:
         report.progress(sum(file.status == SENT for file in files), show, "waiting")
         report.wait = waiter.wait(report, args.wait, not args.json and not args.quiet)
     missing = report.wait and report.wait["missing"]
-    return 1 if missing or any(file.status != SENT for file in report.files) else 0
+    return 1 if missing or any(file.status not in (SENT, UNCHANGED) for file in report.files) else 0
 
 
 def _interrupt(sender: Sender, report: Report, *_: Any) -> None:

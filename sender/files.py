@@ -13,7 +13,13 @@ from png2jpg.errors import BadMessageError
 from png2jpg.message import output_key
 from sender.destination import Destination, UsageError
 
-STATUSES = SENT, SKIPPED, FAILED, INTERRUPTED = "sent", "skipped", "failed", "interrupted"
+STATUSES = SENT, UNCHANGED, SKIPPED, FAILED, INTERRUPTED = (
+    "sent",
+    "unchanged",
+    "skipped",
+    "failed",
+    "interrupted",
+)
 GROUP_ID = re.compile(r"[!-~]{1,128}")  # what SQS accepts as a MessageGroupId
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # how os.fsdecode keeps bytes that are not UTF-8
 _KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}

@@ -26,13 +26,19 @@ _REFUSED = {"InvalidClientTokenId", "InvalidAccessKeyId", "SignatureDoesNotMatch
 _DENIED = {"403", "AccessDenied", "AccessDeniedException"}
 
 
-def client(service: str, queue_url: str | None = None, connections: int = 10) -> Any:
+def client(
+    service: str,
+    queue_url: str | None = None,
+    connections: int = 10,
+    shared: boto3.session.Session | None = None,
+) -> Any:
     """A thread-safe client with standard retries and ``connections`` pooled connections.
 
     The region is the usual settings' (``AWS_REGION`` included, which boto3 alone ignores), else
-    the one ``queue_url`` names (``https://sqs.eu-west-1.amazonaws.com/...``).
+    the one ``queue_url`` names (``https://sqs.eu-west-1.amazonaws.com/...``). Clients made from
+    one ``shared`` :func:`session` share what it loaded once (credentials, endpoint rules).
     """
-    source, named = _session(), _REGION_IN_URL.search(queue_url or "")
+    source, named = shared or session(), _REGION_IN_URL.search(queue_url or "")
     region = source.region_name or (named.group(1) if named else None)
     config = Config(retries={"mode": "standard"}, max_pool_connections=connections)
     return source.client(service, region_name=region, config=config)
@@ -85,10 +91,10 @@ def failure(error: Exception, command: str) -> tuple[str, int]:
 
 def problem() -> str | None:
     """The first mistake in the AWS setup, as one line; None when there is none."""
-    session, endpoint = _session(), os.environ.get("AWS_ENDPOINT_URL")
-    if session.region_name is None:
+    settings, endpoint = session(), os.environ.get("AWS_ENDPOINT_URL")
+    if settings.region_name is None:
         return NO_REGION
-    if session.get_credentials() is None:
+    if settings.get_credentials() is None:
         return NO_CREDENTIALS
     try:
         if endpoint:
@@ -107,7 +113,8 @@ def _code(error: Exception) -> str | None:
     )
 
 
-def _session() -> boto3.session.Session:
+def session() -> boto3.session.Session:
+    """A session with the usual settings, ``AWS_REGION`` included."""
     # boto3 reads AWS_DEFAULT_REGION and the profile; Terraform, Lambda and other SDKs AWS_REGION.
     region = None if os.environ.get("AWS_DEFAULT_REGION") else os.environ.get("AWS_REGION")
     return boto3.session.Session(region_name=region)

@@ -4,14 +4,16 @@ import hashlib
 import itertools
 import json
 import random
+import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sender.destination import Destination
 from sender.files import FAILED, INTERRUPTED, SENT, SKIPPED, File, SkipError, open_png
+from sender.unchanged import CHECKSUM
 
 CHUNK = 10  # files per SendMessageBatch, the most it takes
 MAX_ATTEMPTS = 4
@@ -28,6 +30,9 @@ class Sender:
     record: Callable[[File], None]
     message_group: str | None = None  # FIFO: the group of every message, else one per argument
     stopping: bool = False  # set by the first Ctrl-C: start no more uploads
+    # FIFO: names this run in each deduplication id, so that only a resend of one of its
+    # messages shares an id (a later run of the same file is a new upload, a new message).
+    run_id: str = field(default_factory=lambda: secrets.token_hex(16))
 
     def run(self, files: list[File], concurrency: int) -> None:
         """Upload ``files`` and enqueue them; once :attr:`stopping`, start no more uploads.
@@ -52,16 +57,18 @@ class Sender:
         entry = {"MessageBody": json.dumps({"bucket": bucket, "key": file.key})}
         try:
             with open_png(file.path) as stream:
-                if self.destination.fifo:
-                    # The same content at the same place, the same id: SQS drops a resend.
-                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
-                    dedup = hashlib.sha256(f"{bucket}\n{file.key}\n{digest}".encode()).hexdigest()
-                    group = self.message_group or file.group
-                    entry |= {"MessageGroupId": group, "MessageDeduplicationId": dedup}
-                    stream.seek(0)
                 file.uploading = True
                 put = {"Bucket": bucket, "Key": file.key, "ContentType": "image/png"}
-                self.s3.put_object(Body=stream, **put)
+                # S3 verifies the checksum and keeps it: a later run compares with it where the
+                # ETag is not the MD5 (sender/unchanged.py).
+                uploaded = self.s3.put_object(Body=stream, ChecksumAlgorithm=CHECKSUM, **put)
+            if self.destination.fifo:
+                upload = f"{bucket}\n{file.key}\n{uploaded['ETag']}\n{self.run_id}"
+                group = self.message_group or file.group
+                entry |= {
+                    "MessageGroupId": group,
+                    "MessageDeduplicationId": hashlib.sha256(upload.encode()).hexdigest(),
+                }
         except SkipError as reason:
             file.status, file.reason = SKIPPED, str(reason)
         except Exception as error:  # whatever goes wrong fails this file only

@@ -1,6 +1,5 @@
 """``--wait``: poll for the function's JPEGs at their output keys and report each one."""
 
-import os
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -9,6 +8,7 @@ from typing import Any
 from png2jpg.message import output_key
 from sender.destination import Destination
 from sender.files import File
+from sender.listing import list_range
 from sender.report import Report
 
 POLL_INTERVAL = 0.5  # seconds between two listings
@@ -59,19 +59,6 @@ class Waiter:
         return result
 
     def _listing(self, keys: Iterable[str]) -> dict[str, datetime]:
-        """``{key: LastModified}`` of the objects from the first of ``keys`` to the last.
-
-        S3 lists in key order: only that range is read, however many JPEGs lie around it.
-        """
-        ordered = sorted(keys)
-        first, last = ordered[0], ordered[-1]
-        prefix = os.path.commonprefix([first, last])  # noqa: RUF071 (S3 prefixes are strings)
-        paginator = self.s3.get_paginator("list_objects_v2")
-        # A key's proper prefix sorts right before it: listing starts at ``first``.
-        pages = paginator.paginate(Bucket=self.bucket, Prefix=prefix, StartAfter=first[:-1])
-        listing: dict[str, datetime] = {}
-        for obj in (obj for page in pages for obj in page.get("Contents", [])):
-            if obj["Key"] > last:
-                break
-            listing[obj["Key"]] = obj["LastModified"]
-        return listing
+        """``{key: LastModified}`` of the objects from the first of ``keys`` to the last."""
+        listed = list_range(self.s3, self.bucket, keys)
+        return {key: obj["LastModified"] for key, obj in listed.items()}

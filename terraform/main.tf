@@ -44,6 +44,7 @@ locals {
     ALLOWED_BUCKETS   = local.bucket_name
     MAX_WORKERS       = tostring(var.max_workers)
     DLQ_URL           = module.queue.dlq_url
+    MAX_RECEIVE_COUNT = tostring(var.max_receive_count) # the redrive policy's, from the same variable
     METRICS_NAMESPACE = var.metrics_namespace
     GLIBC_TUNABLES    = local.glibc_tunables
   }

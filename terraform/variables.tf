@@ -265,7 +265,7 @@ variable "architecture" {
 }
 
 variable "memory_size" {
-  description = "Memory of the function in MB, an integer from 128 to 10240. The threads of a batch share a memory budget of one worst-case image (max_input_bytes + 8 bytes x max_pixels), so an invocation needs one such image plus the inputs waiting for their turn, whatever max_workers is: with the defaults the worst-case batch measured 467 MiB (bench row 4; bound: 605 MiB), and 1024 MB keeps over 25 % headroom. Scale it with max_pixels. CPU is allotted in proportion to memory."
+  description = "Memory of the function in MB, an integer from 128 to 10240. The threads of a batch share a memory budget of one worst-case image (max_input_bytes + 8 bytes x max_pixels), so an invocation needs one such image plus the inputs waiting for their turn, whatever max_workers is: with the defaults the worst-case batch measured 504 MiB (bench row 4; bound: 605 MiB), and 1024 MB keeps over 25 % headroom. Scale it with max_pixels. CPU is allotted in proportion to memory."
   type        = number
   default     = 1024
 
@@ -408,7 +408,7 @@ variable "metrics_namespace" {
 }
 
 variable "environment_variables" {
-  description = "Extra environment variables for the function. Names the kit sets itself are refused: INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, DLQ_URL, METRICS_NAMESPACE, GLIBC_TUNABLES (set them through their variables)."
+  description = "Extra environment variables for the function. Names the kit sets itself are refused: INPUT_PREFIX, OUTPUT_PREFIX, JPEG_QUALITY, MAX_PIXELS, MAX_INPUT_BYTES, MATTE_COLOR, ALLOWED_BUCKETS, MAX_WORKERS, DLQ_URL, MAX_RECEIVE_COUNT, METRICS_NAMESPACE, GLIBC_TUNABLES (set them through their variables)."
   type        = map(string)
   default     = {}
 
@@ -460,7 +460,7 @@ variable "visibility_timeout_seconds" {
 }
 
 variable "max_receive_count" {
-  description = "Receives of a message before SQS moves it to the DLQ (the redrive policy's maxReceiveCount), an integer from 1 to 1000. Only failures that a retry may fix (transient ones) and deferred records come back; permanent failures are sent to the DLQ by the function at once."
+  description = "Receives of a message before SQS moves it to the DLQ (the redrive policy's maxReceiveCount), an integer from 1 to 1000. Only failures that a retry may fix (transient ones) and deferred records come back; permanent failures are sent to the DLQ by the function at once. The function knows it too (MAX_RECEIVE_COUNT): on a FIFO queue, and for a message a redrive brought back, a record that would come back on its last receive is sent to the DLQ by the function instead, with ErrorClass = transient and why (so a FIFO group goes on behind it, and no earlier reason stays on it)."
   type        = number
   default     = 5
 

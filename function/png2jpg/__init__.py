@@ -8,7 +8,9 @@ Handler string: ``png2jpg.handler.lambda_handler``. Modules, one job each:
 - :mod:`png2jpg.convert`: PNG bytes to JPEG bytes, header checks first (pure, no AWS);
 - :mod:`png2jpg.budget`: the memory budget the batch's threads share;
 - :mod:`png2jpg.storage`: S3 reads and writes, their errors sorted permanent or transient;
-- :mod:`png2jpg.quarantine`: permanent failures to the DLQ with their reason;
+- :mod:`png2jpg.versions`: which version of its PNG a JPEG holds, which of two is newer (no I/O);
+- :mod:`png2jpg.newest`: conditional writes of the JPEG, a lost race decided by version;
+- :mod:`png2jpg.quarantine`: failures to the DLQ with their reason;
 - :mod:`png2jpg.metrics`: CloudWatch Embedded Metric Format documents;
 - :mod:`png2jpg.config`: the environment variables, parsed and validated once;
 - :mod:`png2jpg.errors`: the permanent/transient error classes.

@@ -8,7 +8,8 @@ records SQS must deliver again, so it deletes the others. A record is reported w
 - was not started, or not converted after waiting for memory, because the invocation was close to
   its deadline: ``deferred``;
 - belongs to a FIFO message group whose earlier record in this batch must be retried or was
-  deferred: ``skipped`` (unprocessed, so that the group stays in order).
+  deferred: ``skipped`` (unprocessed, so that the group stays in order), with the record it waits
+  for.
 
 Records of a standard queue run concurrently on up to MAX_WORKERS threads. Records of a FIFO
 queue (they carry a ``MessageGroupId``) run one after another within their group, in batch order;
@@ -43,11 +44,24 @@ class Status(enum.Enum):
 
 @dataclass(frozen=True)
 class SqsRecord:
-    """The parts of an SQS record the function uses."""
+    """The parts of an SQS record the function uses.
+
+    ``earlier_error`` is the ``ErrorClass`` message attribute of a message the function once
+    quarantined and a redrive brought back; ``receive_count`` is None if SQS did not say.
+    """
 
     message_id: str
     body: object
     group_id: str | None = None
+    receive_count: int | None = None
+    sequence_number: str | None = None
+    earlier_error: str | None = None
+
+    def on_last_receive(self, max_receive_count: int | None) -> bool:
+        """Whether SQS moves the message to the DLQ rather than deliver it again."""
+        if max_receive_count is None or self.receive_count is None:
+            return False
+        return self.receive_count >= max_receive_count
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,7 @@ class RecordStatus:
     record: SqsRecord
     status: Status
     time_left_ms: int | None = None
+    waits_for: SqsRecord | None = None  # skipped: the earlier record of its FIFO group
 
 
 class DeadlineError(Exception):
@@ -96,16 +111,28 @@ def sqs_records(event: object) -> list[SqsRecord]:
     for index, record in enumerate(records):
         if not isinstance(record, Mapping) or not isinstance(record.get("messageId"), str):
             raise ValueError(f"not an SQS event: record {index} has no messageId")
-        attributes = record.get("attributes")
-        group_id = attributes.get("MessageGroupId") if isinstance(attributes, Mapping) else None
+        attributes = _mapping(record.get("attributes"))
+        earlier = _mapping(_mapping(record.get("messageAttributes")).get("ErrorClass"))
+        count = attributes.get("ApproximateReceiveCount")
         result.append(
             SqsRecord(
                 record["messageId"],
                 record.get("body"),
-                group_id if isinstance(group_id, str) and group_id else None,
+                _text(attributes.get("MessageGroupId")),
+                int(count) if isinstance(count, str) and count.isdecimal() else None,
+                _text(attributes.get("SequenceNumber")),
+                _text(earlier.get("stringValue")),
             )
         )
     return result
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def run_batch(
@@ -138,7 +165,7 @@ def run_batch(
                 statuses += [RecordStatus(each, status, left) for each in [record, *rest]]
                 break
             statuses.append(RecordStatus(record, status))
-            statuses += [RecordStatus(later, Status.SKIPPED) for later in rest]
+            statuses += [RecordStatus(later, Status.SKIPPED, waits_for=record) for later in rest]
             break
         return statuses
 

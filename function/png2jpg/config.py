@@ -14,6 +14,9 @@ MAX_INPUT_BYTES      ``52428800``    larger objects (50 MiB) are refused before 
 MATTE_COLOR          ``#ffffff``     ``#rrggbb`` that transparent pixels are flattened onto
 MAX_WORKERS          ``4``           records converted at once, 1 to 64
 METRICS_NAMESPACE    ``png2jpg``     CloudWatch namespace of the embedded metrics
+MAX_RECEIVE_COUNT    (unset)         the queue's maxReceiveCount, 1 to 1000: a record returned
+                                     on its last receive goes to the DLQ by the function, with
+                                     its reason (FIFO queues; redriven messages); unset: never
 ===================  ==============  =========================================================
 
 ALLOWED_BUCKETS has no default on purpose: a message names its bucket, so without an allow-list
@@ -70,6 +73,7 @@ class Config:
     matte_color: tuple[int, int, int] = DEFAULT_MATTE_COLOR
     max_workers: int = DEFAULT_MAX_WORKERS
     metrics_namespace: str = DEFAULT_METRICS_NAMESPACE
+    max_receive_count: int | None = None
 
     def bucket_allowed(self, bucket: str) -> bool:
         """Whether the function may read from and write to ``bucket``."""
@@ -135,6 +139,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
             DEFAULT_METRICS_NAMESPACE,
             "a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 space . _ / # : -, not AWS/...)",
         ),
+        max_receive_count=integer("MAX_RECEIVE_COUNT", 0, 1, 1000) or None,  # 0: unset
     )
     if problems:
         raise ConfigError("invalid configuration: " + "; ".join(problems))

@@ -4,20 +4,29 @@ For each record (run by :mod:`png2jpg.batch`, which owns the partial batch respo
 and the deadline):
 
 - parse the body (:mod:`png2jpg.message`), then for each object it names: check the bucket and
-  key, get the PNG, check its header, reserve memory (:mod:`png2jpg.budget`), convert
-  (:mod:`png2jpg.convert`), put the JPEG (:mod:`png2jpg.storage`);
+  key, read the JPEG's metadata, get the PNG unless the JPEG already holds its version
+  (``unchanged``), check its header, reserve memory (:mod:`png2jpg.budget`), convert
+  (:mod:`png2jpg.convert`), write the JPEG unless a newer one is there (``superseded``,
+  :mod:`png2jpg.newest`);
 - a transient failure of any object: the record is reported for redelivery;
 - otherwise a permanent failure (bad body, or any object): the record is quarantined in the DLQ
   with the reason (:mod:`png2jpg.quarantine`) and not reported, so SQS deletes it; if the DLQ
   refuses it, it is reported instead. Nothing is lost.
+- on its last receive (ApproximateReceiveCount >= MAX_RECEIVE_COUNT), a record of a FIFO queue or
+  one a redrive brought back from the DLQ that would be reported (transient failure, deferred,
+  skipped) is quarantined instead, with ``ErrorClass`` ``transient`` and a reason that says its
+  retries are exhausted and why: its FIFO group goes on, and no reason of an earlier quarantine
+  reaches the DLQ again with it. Other records keep the redrive policy.
 
 Logs go through the standard ``logging`` module (logger ``png2jpg``), fields in ``extra=``:
 messageId, bucket, key, output_key, outcome, duration_ms, bytes_in, bytes_out, error_class. With
 Lambda's JSON log format the runtime adds timestamp, level and requestId, and the function's
 application log level filters them. One record per object (``converted`` INFO, or WARNING with
-the field ``dropped`` when metadata it would have kept was dropped; ``ignored`` INFO; ``failed``
-ERROR), one per record not started (``deferred``, ``skipped`` WARNING); unexpected exceptions are
-transient and logged with their traceback. Metrics: :mod:`png2jpg.metrics`.
+the field ``dropped`` when metadata it would have kept was dropped; ``unchanged``, ``superseded``,
+``ignored`` INFO; ``failed`` ERROR), one per record not started (``deferred``, ``skipped``
+WARNING, the latter naming the record it waits for in ``waits_for``), one per record quarantined
+on its last receive (``exhausted`` ERROR); unexpected exceptions are transient and logged with
+their traceback. Metrics: :mod:`png2jpg.metrics`.
 
 Configuration (:mod:`png2jpg.config`) and the AWS clients are built once per container, on the
 first invocation; a configuration error fails that invocation with the list of bad variables.
@@ -43,6 +52,7 @@ from png2jpg import metrics
 from png2jpg.batch import (
     Deadline,
     DeadlineError,
+    RecordStatus,
     SqsRecord,
     Status,
     batch_response,
@@ -52,10 +62,11 @@ from png2jpg.batch import (
 from png2jpg.budget import MemoryBudget
 from png2jpg.config import Config, load_config
 from png2jpg.convert import PEAK_BYTES_PER_PIXEL, png_to_jpeg, read_header
-from png2jpg.errors import BadMessageError, Png2JpgError, TransientError
+from png2jpg.errors import BadMessageError, PermanentError, Png2JpgError, TransientError
 from png2jpg.message import Ignored, S3Location, output_key, parse_body
+from png2jpg.newest import Written, write_newest
 from png2jpg.quarantine import quarantine
-from png2jpg.storage import get_png, put_jpeg, source_metadata
+from png2jpg.storage import Jpeg, get_png, head_jpeg
 
 log = logging.getLogger("png2jpg")
 
@@ -78,6 +89,16 @@ class Invocation:
     container: Container
     deadline: Deadline
     images: list[metrics.ImageResult]  # appended from worker threads
+
+
+@dataclass(frozen=True)
+class Done:
+    """What became of one object that did not fail."""
+
+    written: Written
+    pixels: int = 0
+    decided_by: Jpeg | None = None  # the JPEG that made the outcome other than converted
+    dropped: tuple[str, ...] = ()  # a sentence per piece of metadata the conversion dropped
 
 
 @functools.cache
@@ -113,6 +134,7 @@ def get_container() -> Container:
                 "matte_color": "#{:02x}{:02x}{:02x}".format(*config.matte_color),
                 "max_workers": config.max_workers,
                 "metrics_namespace": config.metrics_namespace,
+                "max_receive_count": config.max_receive_count,
             }
         },
     )
@@ -137,23 +159,8 @@ def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, list[
         invocation.deadline,
         container.config.max_workers,
     )
-    for status in statuses:
-        if status.status is Status.DEFERRED:
-            log.warning(
-                "deferred: too little time left before the deadline, returned to the queue",
-                extra={
-                    "messageId": status.record.message_id,
-                    "outcome": "deferred",
-                    "time_left_ms": status.time_left_ms,
-                },
-            )
-        elif status.status is Status.SKIPPED:
-            log.warning(
-                "skipped: an earlier message of its FIFO message group is returned to the "
-                "queue, so it is returned too, to keep the group's order",
-                extra={"messageId": status.record.message_id, "outcome": "skipped"},
-            )
     not_started = sum(status.status in (Status.DEFERRED, Status.SKIPPED) for status in statuses)
+    statuses = [_returned(status, container) for status in statuses]
     try:
         metrics.write(
             metrics.emf_documents(
@@ -167,6 +174,37 @@ def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, list[
     except Exception:  # raising now would redeliver the batch, quarantined records included
         log.exception("could not write the invocation's metric documents")
     return batch_response(statuses)
+
+
+def _returned(status: RecordStatus, container: Container) -> RecordStatus:
+    """Log a record not started; quarantine it instead of returning it if it is exhausted."""
+    record = status.record
+    if status.status is Status.DEFERRED:
+        reason = "deferred: too little time left before the deadline"
+        extra = {"time_left_ms": status.time_left_ms}
+    elif status.status is Status.SKIPPED and status.waits_for is not None:
+        waits_for = status.waits_for
+        reason = (
+            f"skipped: waits for message {waits_for.message_id} ({_key_of(waits_for)}), an "
+            "earlier one of its FIFO message group that is returned to the queue"
+        )
+        extra = {"waits_for": waits_for.message_id}
+    else:
+        return status
+    exhausted = _exhausted(record, container.config)
+    log.warning(
+        f"{reason}: unprocessed, "
+        + ("its receives are exhausted" if exhausted else "returned to the queue"),
+        extra={
+            "messageId": record.message_id,
+            "key": _key_of(record),
+            "outcome": status.status.value,
+            **extra,
+        },
+    )
+    if exhausted and _exhaust(record, container, [reason]) is Status.DONE:
+        return RecordStatus(record, Status.DONE)
+    return status
 
 
 def _process_record(record: SqsRecord, invocation: Invocation) -> Status:
@@ -204,6 +242,8 @@ def _process_record(record: SqsRecord, invocation: Invocation) -> Status:
         if error is not None:
             errors.append(error)
     if any(isinstance(error, TransientError) for error in errors):
+        if _exhausted(record, container.config):
+            return _exhaust(record, container, [str(error) for error in errors])
         return Status.RETRY
     if errors:
         return _quarantine(record, container, [str(error) for error in errors])
@@ -227,27 +267,38 @@ def _convert_object(
         "bytes_out": None,
     }
     try:
-        pixels, dropped = _get_convert_put(location, invocation, fields)
+        done = _get_convert_put(location, invocation, fields)
     except DeadlineError:
         raise
     except Exception as exc:  # one object's failure must not reach the others
         error = _log_failure(fields, started, exc)
         return metrics.ImageResult(error_class=error.error_class), error
     duration_ms = _elapsed_ms(started)
-    extra = {**fields, "outcome": "converted", "duration_ms": duration_ms}
-    if dropped:  # metadata the JPEG would have kept: say which and why
+    extra = {**fields, "outcome": done.written.value, "duration_ms": duration_ms}
+    held = done.decided_by and done.decided_by.source
+    if done.written is Written.UNCHANGED:
+        log.info(f"unchanged: the JPEG already holds this version of the PNG ({held})", extra=extra)
+    elif done.written is Written.SUPERSEDED:
+        log.info(
+            f"superseded: the JPEG holds a newer version of the PNG ({held}) than the one "
+            "converted: not written",
+            extra=extra,
+        )
+    elif done.dropped:  # metadata the JPEG would have kept: say which and why
+        dropped = list(done.dropped)
         log.warning(f"converted; {'; '.join(dropped)}", extra={**extra, "dropped": dropped})
     else:
         log.info("converted", extra=extra)
-    result = metrics.ImageResult(None, fields["bytes_in"], fields["bytes_out"], pixels, duration_ms)
+    if done.written is not Written.CONVERTED:
+        return metrics.ImageResult(duration_ms=duration_ms, outcome=done.written.value), None
+    result = metrics.ImageResult(
+        None, fields["bytes_in"], fields["bytes_out"], done.pixels, duration_ms
+    )
     return result, None
 
 
-def _get_convert_put(
-    location: S3Location, invocation: Invocation, fields: dict[str, Any]
-) -> tuple[int, list[str]]:
-    """Check, download, convert and upload one object, filling ``fields``; return its pixels
-    and a sentence for each piece of metadata the conversion dropped."""
+def _get_convert_put(location: S3Location, invocation: Invocation, fields: dict[str, Any]) -> Done:
+    """Check, download, convert and upload one object, filling ``fields``."""
     container = invocation.container
     config = container.config
     bucket, key = location.bucket, location.key
@@ -255,7 +306,15 @@ def _get_convert_put(
         raise BadMessageError(f"bucket {bucket!r} is not in ALLOWED_BUCKETS")
     target = output_key(key, config.input_prefix, config.output_prefix)
     fields["output_key"] = target
-    data, etag = get_png(container.s3, location, config.max_input_bytes)
+    found = head_jpeg(container.s3, bucket, target)
+    recorded = found.source if found else None
+    png = get_png(
+        container.s3, location, config.max_input_bytes, recorded.etag if recorded else None
+    )
+    if png is None:
+        return Done(Written.UNCHANGED, decided_by=found)
+    data, source = png.data, png.version
+    del png
     fields["bytes_in"] = len(data)
     dropped: list[str] = []
     try:
@@ -274,14 +333,54 @@ def _get_convert_put(
         raise type(exc)(f"s3://{bucket}/{key}: {exc}") from exc
     del data
     fields["bytes_out"] = len(jpeg)
-    put_jpeg(container.s3, bucket, target, jpeg, source_metadata(key, etag))
-    return header.pixels, dropped
+    written, decided_by = write_newest(container.s3, location, target, jpeg, source, found)
+    return Done(written, header.pixels, decided_by, tuple(dropped))
 
 
-def _quarantine(record: SqsRecord, container: Container, reasons: list[str]) -> Status:
+def _exhausted(record: SqsRecord, config: Config) -> bool:
+    """Whether a record to be returned goes to the DLQ by the function instead (module doc)."""
+    returned_as_it_came = record.group_id is None and record.earlier_error is None
+    return not returned_as_it_came and record.on_last_receive(config.max_receive_count)
+
+
+def _exhaust(record: SqsRecord, container: Container, reasons: list[str]) -> Status:
+    """Quarantine a record whose receives are exhausted, as transient, with why it came back."""
+    reason = (
+        f"retries exhausted (receive {record.receive_count} of max_receive_count "
+        f"{container.config.max_receive_count}): {'; '.join(reasons)}"
+    )
+    status = _quarantine(record, container, [reason], TransientError.error_class)
+    if status is Status.DONE:
+        log.error(
+            reason,
+            extra={
+                "messageId": record.message_id,
+                "key": _key_of(record),
+                "outcome": "exhausted",
+                "error_class": TransientError.error_class,
+            },
+        )
+    return status
+
+
+def _key_of(record: SqsRecord) -> str | None:
+    """The key of the first object a record names, for log lines; None if it names none."""
+    try:
+        items = parse_body(record.body)
+    except BadMessageError:
+        return None
+    return next((item.key for item in items if isinstance(item, S3Location)), None)
+
+
+def _quarantine(
+    record: SqsRecord,
+    container: Container,
+    reasons: list[str],
+    error_class: str = PermanentError.error_class,
+) -> Status:
     """Send the record to the DLQ: DONE if it went, RETRY (report it) if the DLQ refused."""
     try:
-        quarantine(container.sqs, container.config.dlq_url, record, "; ".join(reasons))
+        quarantine(container.sqs, container.config.dlq_url, record, "; ".join(reasons), error_class)
     except TransientError as exc:
         log.error(
             f"{exc}: it is returned to the queue instead",

@@ -1,12 +1,13 @@
 """CloudWatch metrics as Embedded Metric Format (EMF) documents on stdout, no dependency.
 
 Per invocation, one document with dimension ``FunctionName`` holds ``ImagesConverted``,
-``ImagesFailed``, ``ImagesDeferred`` (counts), ``InputBytes``, ``OutputBytes`` (bytes),
-``Megapixels`` (sums over the images converted) and ``ConversionTime`` (milliseconds, one value per
-image converted). EMF allows one value per dimension per document, so ``ImagesFailed`` by
-``ErrorClass`` goes in one more small document per class that occurred, and an invocation that
-converted more than 100 images (EMF's limit per array) adds documents holding the rest of
-``ConversionTime``.
+``ImagesUnchanged`` (the JPEG already held the PNG's version: nothing downloaded),
+``ImagesSuperseded`` (the JPEG held a newer version: nothing written), ``ImagesFailed``,
+``ImagesDeferred`` (counts), ``InputBytes``, ``OutputBytes`` (bytes), ``Megapixels`` (sums over the
+images converted) and ``ConversionTime`` (milliseconds, one value per image converted). EMF
+allows one value per dimension per document, so ``ImagesFailed`` by ``ErrorClass`` goes in one
+more small document per class that occurred, and an invocation that converted more than 100
+images (EMF's limit per array) adds documents holding the rest of ``ConversionTime``.
 
 How the documents reach CloudWatch with Lambda's JSON log format: they are written to stdout as
 single-line JSON objects, not through ``logging``, whose JSON formatter would nest them under
@@ -31,13 +32,14 @@ MAX_VALUES = 100  # EMF: at most 100 values in one metric's array
 
 @dataclass(frozen=True)
 class ImageResult:
-    """What the metrics need about one image: converted, or failed with its error class."""
+    """What the metrics need about one image: its outcome, or its error class if it failed."""
 
     error_class: str | None = None
     bytes_in: int = 0
     bytes_out: int = 0
     pixels: int = 0
     duration_ms: int = 0
+    outcome: str = "converted"  # or "unchanged", "superseded"; ignored when error_class is set
 
 
 def emf_documents(
@@ -49,11 +51,14 @@ def emf_documents(
 ) -> list[dict[str, Any]]:
     """The EMF documents of one invocation."""
     images = list(images)
-    converted = [image for image in images if image.error_class is None]
+    done = Counter(image.outcome for image in images if image.error_class is None)
+    converted = [i for i in images if i.error_class is None and i.outcome == "converted"]
     failed = Counter(image.error_class for image in images if image.error_class is not None)
     times = [image.duration_ms for image in converted]
     values: dict[str, tuple[str, object]] = {
         "ImagesConverted": ("Count", len(converted)),
+        "ImagesUnchanged": ("Count", done["unchanged"]),
+        "ImagesSuperseded": ("Count", done["superseded"]),
         "ImagesFailed": ("Count", sum(failed.values())),
         "ImagesDeferred": ("Count", deferred),
         "InputBytes": ("Bytes", sum(image.bytes_in for image in converted)),

@@ -1,9 +1,11 @@
-"""Permanent failures go to the DLQ at once, body unchanged, with the reason as attributes.
+"""Failures go to the DLQ by the function, body unchanged, with the reason as attributes.
 
-The DLQ entry carries message attributes ``ErrorClass`` (``permanent``) and ``ErrorMessage`` (the
-log sentence, at most 1,000 characters), so an operator sees why without opening the logs. To a
-FIFO DLQ it goes with the record's message group and a deduplication id derived from its
-messageId, so a retried invocation cannot quarantine the same message twice.
+The DLQ entry carries message attributes ``ErrorClass`` (``permanent``, or ``transient`` for a
+record whose receives are exhausted) and ``ErrorMessage`` (the log sentence, at most 1,000
+characters), so an operator sees why without opening the logs. To a FIFO DLQ it goes with the
+record's message group and a deduplication id derived from its messageId and SequenceNumber: a
+retried invocation cannot quarantine the same delivery twice, while the same message redriven and
+failing again (a new sequence number) is quarantined again, not dropped as a duplicate.
 
 SQS counts a message's body plus its attributes' names, types and values against the queue's
 maximum message size. Terraform gives the DLQ :data:`DLQ_MAX_MESSAGE_BYTES` and the source queue
@@ -33,10 +35,12 @@ _CUT = "…"
 _NOT_SQS_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def quarantine(sqs: Any, dlq_url: str, record: SqsRecord, reason: str) -> None:
+def quarantine(
+    sqs: Any, dlq_url: str, record: SqsRecord, reason: str, error_class: str = "permanent"
+) -> None:
     """Send ``record`` to the DLQ with ``reason``; raise :class:`TransientError` if that fails."""
     body = record.body if isinstance(record.body, str) else ""
-    attributes = {"ErrorClass": "permanent", "ErrorMessage": ""}
+    attributes = {"ErrorClass": error_class, "ErrorMessage": ""}
     room = DLQ_MAX_MESSAGE_BYTES - _size(body) - _attributes_size(attributes)
     attributes["ErrorMessage"] = _cut(_NOT_SQS_TEXT.sub("\ufffd", reason), room)
     request: dict[str, Any] = {
@@ -49,10 +53,9 @@ def quarantine(sqs: Any, dlq_url: str, record: SqsRecord, reason: str) -> None:
         },
     }
     if dlq_url.endswith(".fifo"):
+        delivery = f"{record.message_id}\n{record.sequence_number or ''}"
         request["MessageGroupId"] = record.group_id or record.message_id
-        request["MessageDeduplicationId"] = hashlib.sha256(
-            record.message_id.encode("utf-8")
-        ).hexdigest()
+        request["MessageDeduplicationId"] = hashlib.sha256(delivery.encode("utf-8")).hexdigest()
     try:
         sqs.send_message(**request)
     except (ClientError, BotoCoreError) as exc:

@@ -2,23 +2,27 @@
 
 Reading the PNG: a missing object (404, which AWS answers instead of 403 only because the role may
 list the input prefix), access denied and other 4xx answers are permanent; throttling, 5xx and
-network errors are transient. Writing the JPEG: throttling, 5xx, network errors and a refusal by
-a policy (403: a bucket or key policy, KMS, can be fixed while the message waits) are transient;
-any other 4xx (``KeyTooLongError``, ``InvalidArgument``, ``EntityTooLarge``...) says the same
-request can never succeed, so it is permanent.
+network errors are transient. The JPEG's side (reading its metadata, writing it): throttling, 5xx,
+network errors and a refusal by a policy (403: a bucket or key policy, KMS, can be fixed while the
+message waits) are transient; any other 4xx (``KeyTooLongError``, ``InvalidArgument``,
+``EntityTooLarge``...) says the same request can never succeed, so it is permanent.
+
+Reads and writes are conditional (:mod:`png2jpg.newest` uses them): the PNG is downloaded only if
+its ETag differs from the one the JPEG records, and a JPEG is written only over the JPEG that was
+read (``If-Match`` on its ETag) or where there was none (``If-None-Match: *``).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from png2jpg.errors import PermanentError, TransientError
+from png2jpg.errors import PermanentError, Png2JpgError, TransientError
 from png2jpg.message import S3Location
+from png2jpg.versions import Version, recorded_version, version
 
 # Error codes S3 (and KMS behind it) return with a 4xx status that a later retry can fix.
 _TRANSIENT_CODES = frozenset(
@@ -33,14 +37,46 @@ _TRANSIENT_CODES = frozenset(
         "TooManyRequestsException",
     }
 )
-# S3 allows 2 KB of user metadata (keys and values, UTF-8); this leaves room for the ETag entry.
-MAX_SOURCE_KEY_METADATA = 1900
+# A conditional PUT that found another object than the one it names: 412, or 409 when a
+# concurrent write to the key won, or 404 when If-Match names an object deleted meanwhile.
+_CHANGED = {412: "PreconditionFailed", 409: "ConditionalRequestConflict", 404: "NoSuchKey"}
 
 
-def get_png(s3: Any, location: S3Location, max_bytes: int) -> tuple[bytes, str]:
-    """Download the object; return its bytes and ETag. Larger than ``max_bytes``: refused unread."""
+@dataclass(frozen=True)
+class Png:
+    """The PNG as read: its bytes and its version."""
+
+    data: bytes
+    version: Version
+
+
+@dataclass(frozen=True)
+class Jpeg:
+    """The JPEG at an output key: its own ETag and the source version its metadata records."""
+
+    etag: str
+    source: Version | None
+
+
+def get_png(
+    s3: Any, location: S3Location, max_bytes: int, unless_etag: str | None = None
+) -> Png | None:
+    """Download the object; larger than ``max_bytes``: refused unread.
+
+    With ``unless_etag``, None when the object still has that ETag (S3 answers 304, no bytes).
+    """
     where = f"s3://{location.bucket}/{location.key}"
-    response = _call(where, s3.get_object, Bucket=location.bucket, Key=location.key)
+    request = {"Bucket": location.bucket, "Key": location.key}
+    if unless_etag is not None:
+        request["IfNoneMatch"] = f'"{unless_etag}"'
+    try:
+        response = s3.get_object(**request)
+    except ClientError as exc:
+        if _status(exc) == 304:
+            return None
+        raise _classified(where, exc) from exc
+    except BotoCoreError as exc:
+        raise _classified(where, exc) from exc
     body = response["Body"]
     try:
         size = response["ContentLength"]
@@ -51,55 +87,90 @@ def get_png(s3: Any, location: S3Location, max_bytes: int) -> tuple[bytes, str]:
         data = _call(where, body.read)
     finally:
         body.close()
-    return data, response["ETag"].strip('"')
+    return Png(data, version(response["ETag"], response.get("LastModified")))
 
 
-def put_jpeg(s3: Any, bucket: str, key: str, jpeg: bytes, metadata: dict[str, str]) -> None:
-    """Write the JPEG; raise :class:`PermanentError` if S3 can never accept the request."""
-    _call(
-        f"s3://{bucket}/{key}",
-        s3.put_object,
-        writing=True,
-        Bucket=bucket,
-        Key=key,
-        Body=jpeg,
-        ContentType="image/jpeg",
-        Metadata=metadata,
-    )
+def served_etag(s3: Any, location: S3Location) -> str | None:
+    """The ETag of the version of the PNG S3 serves now; None if there is none."""
+    where = f"s3://{location.bucket}/{location.key}"
+    try:
+        response = s3.head_object(Bucket=location.bucket, Key=location.key)
+    except ClientError as exc:
+        if _status(exc) == 404:
+            return None
+        raise _classified(where, exc) from exc
+    except BotoCoreError as exc:
+        raise _classified(where, exc) from exc
+    return str(response["ETag"]).strip('"')
 
 
-def source_metadata(key: str, etag: str) -> dict[str, str]:
-    """The JPEG's user metadata naming its source.
+def head_jpeg(s3: Any, bucket: str, key: str) -> Jpeg | None:
+    """The JPEG at ``key`` (its metadata only); None if there is none."""
+    where = f"s3://{bucket}/{key}"
+    try:
+        response = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if _status(exc) == 404:
+            return None
+        raise _classified(where, exc, output=True) from exc
+    except BotoCoreError as exc:
+        raise _classified(where, exc, output=True) from exc
+    return Jpeg(str(response["ETag"]).strip('"'), recorded_version(response.get("Metadata", {})))
 
-    ``source-key`` is the source key URL-quoted (metadata travels in ASCII HTTP headers) when that
-    fits S3's 2 KB metadata limit; a longer one (e.g. ~230 CJK characters and up) is replaced by
-    ``source-key-sha256``, the SHA-256 of the key's UTF-8 bytes, so the PUT never fails for it.
-    """
-    quoted = quote(key, safe="/")
-    if len(quoted) <= MAX_SOURCE_KEY_METADATA:
-        return {"source-key": quoted, "source-etag": etag}
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    return {"source-key-sha256": digest, "source-etag": etag}
+
+def put_jpeg(
+    s3: Any, bucket: str, key: str, jpeg: bytes, metadata: dict[str, str], over: Jpeg | None
+) -> bool:
+    """Write the JPEG over ``over`` (None: only where no object is); False if the key holds
+    another object by now. Raise :class:`PermanentError` if S3 can never accept the request."""
+    condition = {"IfNoneMatch": "*"} if over is None else {"IfMatch": f'"{over.etag}"'}
+    try:
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=jpeg,
+            ContentType="image/jpeg",
+            Metadata=metadata,
+            **condition,
+        )
+    except ClientError as exc:
+        if _CHANGED.get(_status(exc)) == exc.response.get("Error", {}).get("Code"):
+            return False
+        raise _classified(f"s3://{bucket}/{key}", exc, output=True) from exc
+    except BotoCoreError as exc:
+        raise _classified(f"s3://{bucket}/{key}", exc, output=True) from exc
+    return True
 
 
-def _call(where: str, call: Callable[..., Any], *, writing: bool = False, **kwargs: Any) -> Any:
-    """Run one S3 call and turn its exceptions into permanent or transient errors.
-
-    ``writing``: a 403 is transient (a policy that refuses the write can be fixed).
-    """
+def _call(where: str, call: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run one S3 call and turn its exceptions into permanent or transient errors."""
     try:
         return call(**kwargs)
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", ""))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        if code in ("NoSuchKey", "404") and not writing:
-            raise PermanentError(f"{where} does not exist ({code})") from exc
-        detail = f"{where}: {code or 'error'} (HTTP {status}) {error.get('Message', '')}".rstrip()
-        transient = status >= 500 or status == 429 or code in _TRANSIENT_CODES
-        if transient or (writing and status == 403):
-            kept = "; the message is kept for a retry" if writing else ""
-            raise TransientError(detail + kept) from exc
-        raise PermanentError(detail) from exc
-    except BotoCoreError as exc:  # timeouts, connection errors, truncated responses
-        raise TransientError(f"{where}: {exc}") from exc
+    except (ClientError, BotoCoreError) as exc:
+        raise _classified(where, exc) from exc
+
+
+def _classified(
+    where: str, exc: ClientError | BotoCoreError, *, output: bool = False
+) -> Png2JpgError:
+    """A failed S3 call as a permanent or transient error.
+
+    ``output``: the JPEG's side, where a 403 is transient (a policy that refuses it can be fixed).
+    """
+    if isinstance(exc, BotoCoreError):  # timeouts, connection errors, truncated responses
+        return TransientError(f"{where}: {exc}")
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    status = _status(exc)
+    if code in ("NoSuchKey", "404") and not output:
+        return PermanentError(f"{where} does not exist ({code})")
+    detail = f"{where}: {code or 'error'} (HTTP {status}) {error.get('Message', '')}".rstrip()
+    transient = status >= 500 or status == 429 or code in _TRANSIENT_CODES
+    if transient or (output and status == 403):
+        kept = "; the message is kept for a retry" if output else ""
+        return TransientError(detail + kept)
+    return PermanentError(detail)
+
+
+def _status(exc: ClientError) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)

@@ -7,8 +7,9 @@ tests/unit/sender/test_capacity_pipeline.py check these constants against the co
 - the sender puts each PNG (S3 PUT) and enqueues 10 messages per SendMessageBatch; with S3 or
   EventBridge routing, one message per object arrives instead;
 - the event source mapping receives up to 10 messages per ReceiveMessage and deletes them with
-  DeleteMessageBatch; the function gets the PNG (S3 GET), converts it and puts the JPEG (S3 PUT),
-  logs one record per image and one metric document (EMF) per invocation;
+  DeleteMessageBatch; the function reads the JPEG's metadata (S3 HEAD, billed as a GET: it makes a
+  duplicate delivery cost no download), gets the PNG (S3 GET), converts it and puts the JPEG (S3
+  PUT), logs one record per image and one metric document (EMF) per invocation;
 - the function's threads (MAX_WORKERS) convert the records of a batch at once, each thread one
   image after another.
 """
@@ -32,22 +33,23 @@ HOURS_PER_MONTH = 730  # the month of AWS's price examples and calculator
 DEFAULT_TIMEOUT = 60  # terraform: var.timeout
 EVENT_SOURCES = ("sender", "s3", "eventbridge")
 
-# Requests of the pipeline per image (sender PUT + function GET and PUT).
+# Requests of the pipeline per image (sender PUT + function HEAD, GET and PUT; a HEAD is billed as
+# a GET). The sender's two listings per 1,000 files that find unchanged ones are left out.
 S3_PUTS_PER_IMAGE = 2
-S3_GETS_PER_IMAGE = 1
-FUNCTION_S3_CALLS_PER_IMAGE = 2  # the function waits for a GET and a PUT per image
+S3_GETS_PER_IMAGE = 2
+FUNCTION_S3_CALLS_PER_IMAGE = 3  # the function waits for a HEAD, a GET and a PUT per image
 # Bytes the function logs, as Lambda's JSON format writes them: one "converted" record per image,
 # one EMF document per invocation (whose ConversionTime array grows by one value per image).
 LOG_BYTES_PER_IMAGE = 460
-LOG_BYTES_PER_INVOCATION = 650
+LOG_BYTES_PER_INVOCATION = 780
 # Message bodies: the sender's {"bucket", "key"}; an S3 or EventBridge event about one object.
 SENDER_MESSAGE_BYTES = 120
 EVENT_MESSAGE_BYTES = 1_500
 # What exists whether images flow or not: four alarms, one dashboard, the function's EMF metrics
-# (7 by FunctionName, ImagesFailed by 2 ErrorClass values), the mapping's 5 EventCount metrics.
+# (9 by FunctionName, ImagesFailed by 2 ErrorClass values), the mapping's 5 EventCount metrics.
 ALARMS = 4
 DASHBOARDS = 1
-EMF_METRICS = 9
+EMF_METRICS = 11
 ESM_METRICS = 5
 MEMORY_HEADROOM = 1.25  # over the measured worst batch, as bench row 4 advises
 MEMORY_STEP_MB = 64

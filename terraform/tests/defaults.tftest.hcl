@@ -366,6 +366,12 @@ run "iam_policy_is_least_privilege" {
         resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1"]
         condition = { StringLike = { "s3:prefix" = ["pngfiles/*"] } }
       }
+      ListOutputs = {
+        effect    = "Allow"
+        actions   = ["s3:ListBucket"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1"]
+        condition = { StringLike = { "s3:prefix" = ["jpgfiles/*"] } }
+      }
       QuarantineFailures = {
         effect    = "Allow"
         actions   = ["sqs:SendMessage"]
@@ -376,6 +382,12 @@ run "iam_policy_is_least_privilege" {
         effect    = "Allow"
         actions   = ["s3:GetObject"]
         resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1/pngfiles/*"]
+        condition = null
+      }
+      ReadOutputs = {
+        effect    = "Allow"
+        actions   = ["s3:GetObject"]
+        resources = ["arn:aws:s3:::png2jpg-images-123456789012-us-east-1/jpgfiles/*"]
         condition = null
       }
       WriteLogs = {
@@ -391,7 +403,7 @@ run "iam_policy_is_least_privilege" {
         condition = null
       }
     })
-    error_message = "The execution role policy must hold exactly the six scoped statements: ${module.function.policy_json}."
+    error_message = "The execution role policy must hold exactly the eight scoped statements: ${module.function.policy_json}."
   }
 
   assert {
@@ -429,7 +441,7 @@ run "iam_policy_follows_prefixes" {
   }
 
   assert {
-    condition = toset(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if contains(["ReadInputs", "WriteOutputs"], s.Sid)])) == toset([
+    condition = toset(flatten([for s in jsondecode(module.function.policy_json).Statement : flatten([s.Resource]) if contains(["ReadInputs", "ReadOutputs", "WriteOutputs"], s.Sid)])) == toset([
       "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/in/png/*",
       "arn:aws:s3:::png2jpg-images-123456789012-us-east-1/out/*",
     ])
@@ -439,6 +451,11 @@ run "iam_policy_follows_prefixes" {
   assert {
     condition     = one([for s in jsondecode(module.function.policy_json).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListInputs"]) == ["in/png/*"]
     error_message = "Listing must be limited to the input prefix: ${module.function.policy_json}."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.function.policy_json).Statement : s.Condition.StringLike["s3:prefix"] if s.Sid == "ListOutputs"]) == ["out/*"]
+    error_message = "Listing the outputs must be limited to the output prefix: ${module.function.policy_json}."
   }
 }
 
@@ -470,8 +487,8 @@ run "iam_policy_with_tracing" {
   }
 
   assert {
-    condition     = length(jsondecode(module.function.policy_json).Statement) == 7
-    error_message = "With tracing the role needs exactly seven statements: ${module.function.policy_json}."
+    condition     = length(jsondecode(module.function.policy_json).Statement) == 9
+    error_message = "With tracing the role needs exactly nine statements: ${module.function.policy_json}."
   }
 }
 

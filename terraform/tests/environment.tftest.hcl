@@ -39,6 +39,7 @@ run "kit_environment" {
       MATTE_COLOR       = "#ffffff"
       MAX_INPUT_BYTES   = "52428800"
       MAX_PIXELS        = "40000000"
+      MAX_RECEIVE_COUNT = "5"
       MAX_WORKERS       = "4"
       METRICS_NAMESPACE = "png2jpg"
       OUTPUT_PREFIX     = "jpgfiles/"
@@ -63,6 +64,20 @@ run "function_environment_adds_user_variables" {
   assert {
     condition     = module.function.environment_variables.FEATURE == "on" && module.function.environment_variables.METRICS_NAMESPACE == "Images/Prod"
     error_message = "environment_variables must be added and metrics_namespace passed as METRICS_NAMESPACE: ${jsonencode(module.function.environment_variables)}."
+  }
+}
+
+# One source: the variable that sets the redrive policy tells the function its last receive.
+run "max_receive_count_follows_the_redrive_policy" {
+  command = apply
+
+  variables {
+    max_receive_count = 3
+  }
+
+  assert {
+    condition     = module.function.environment_variables.MAX_RECEIVE_COUNT == "3" && jsondecode(module.queue.redrive_policy).maxReceiveCount == 3
+    error_message = "MAX_RECEIVE_COUNT must be the redrive policy's maxReceiveCount: ${jsonencode(module.function.environment_variables)}, ${module.queue.redrive_policy}."
   }
 }
 

@@ -74,8 +74,8 @@ run "role_uses_the_key_through_s3_and_sqs_only" {
   }
 
   assert {
-    condition     = length(jsondecode(module.function.policy_json).Statement) == 8
-    error_message = "The key adds two statements to the six scoped ones, nothing else: ${module.function.policy_json}."
+    condition     = length(jsondecode(module.function.policy_json).Statement) == 10
+    error_message = "The key adds two statements to the eight scoped ones, nothing else: ${module.function.policy_json}."
   }
 }
 

@@ -52,6 +52,8 @@ run "dashboard_by_default" {
       "AWS/Lambda/ConcurrentExecutions",
       "AWS/Lambda/Duration",
       "Images/Prod/ImagesConverted",
+      "Images/Prod/ImagesUnchanged",
+      "Images/Prod/ImagesSuperseded",
       "Images/Prod/ImagesDeferred",
       "Images/Prod/Megapixels",
     ])

@@ -17,7 +17,7 @@ from PIL import Image, ImageOps
 from png2jpg.message import output_key
 from scripts.queues import queue_depth
 from tests.conftest import CORPUS
-from tests.e2e.conftest import Deployment, client, sender_json, wait_until
+from tests.e2e.conftest import Deployment, client, log_records, sender_json, wait_until
 from tests.imagegen import photo_like, png_bytes
 
 # Corpus images covering the PNG features that break naive converters.
@@ -94,6 +94,50 @@ def test_happy_path(deployment: Deployment, s3: Any, tmp_path: Path) -> None:
         jpeg = jpeg_at(s3, deployment["bucket_name"], expected_key)
         assert jpeg.size == expected_size, arrived["key"]
         assert jpeg.mode == "RGB"
+
+    # The same folder again: nothing uploaded, nothing enqueued, every JPEG as it was.
+    before = jpeg_etags(deployment, s3, summary["wait"]["arrived"])
+    again = deployment.sender("--json", str(source))
+    assert again.returncode == 0, again.stderr
+    rerun = sender_json(again)
+    assert (len(rerun["sent"]), len(rerun["unchanged"])) == (0, len(summary["sent"]))
+    assert jpeg_etags(deployment, s3, summary["wait"]["arrived"]) == before
+
+
+def jpeg_etags(deployment: Deployment, s3: Any, arrived: list[dict[str, Any]]) -> dict[str, str]:
+    """``{output_key: ETag}`` of the JPEGs a sender run waited for."""
+    bucket = deployment["bucket_name"]
+    return {
+        each["output_key"]: s3.head_object(Bucket=bucket, Key=each["output_key"])["ETag"]
+        for each in arrived
+    }
+
+
+def test_a_duplicate_message_downloads_and_converts_nothing(
+    deployment: Deployment, s3: Any, sqs: Any
+) -> None:
+    """A message for a PNG whose JPEG is up to date: one line `unchanged`, the JPEG untouched
+    (LocalStack answers the conditional GET with 304, as S3 does)."""
+    bucket, key = deployment["bucket_name"], f"{deployment['input_prefix']}duplicate/photo.png"
+    target = output_key(key, deployment["input_prefix"], deployment["output_prefix"])
+    s3.put_object(Bucket=bucket, Key=key, Body=png_bytes(photo_like(64, 48)))
+    body = json.dumps({"bucket": bucket, "key": key})
+    sqs.send_message(QueueUrl=deployment["queue_url"], MessageBody=body)
+    converted(s3, bucket, target)
+    written = s3.head_object(Bucket=bucket, Key=target)
+
+    duplicate = sqs.send_message(QueueUrl=deployment["queue_url"], MessageBody=body)["MessageId"]
+
+    def outcome() -> str | None:
+        records = [r for r in log_records(deployment) if r.get("messageId") == duplicate]
+        return records[0]["outcome"] if records else None
+
+    assert wait_until(outcome, 60) == "unchanged"
+    after = s3.head_object(Bucket=bucket, Key=target)
+    assert (after["ETag"], after["LastModified"]) == (written["ETag"], written["LastModified"])
+    assert after["Metadata"]["source-etag"] == s3.head_object(Bucket=bucket, Key=key)["ETag"].strip(
+        '"'
+    )
 
 
 def test_load(deployment: Deployment, s3: Any, sqs: Any, tmp_path: Path) -> None:

@@ -2,14 +2,18 @@
 
 Tests run in file order on one set of messages: module fixtures send the permanent poison
 messages (with good ones in the same batches) and one message that fails while the function is
-misconfigured; the alarm and redrive tests use both.
+misconfigured; the alarm and redrive tests use both. The last test empties the DLQ and follows one
+message through a quarantine, a redrive into failures of another kind, and a redrive after the fix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -25,7 +29,7 @@ from tests.e2e.conftest import (
     log_records,
     wait_until,
 )
-from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, DLQ_TIMEOUT, jpeg_at
+from tests.e2e.test_pipeline import CONVERSION_TIMEOUT, DLQ_TIMEOUT, converted, jpeg_at
 from tests.imagegen import photo_like, png_bytes
 
 EXPECTED_WORDS = {
@@ -107,6 +111,43 @@ def test_permanent_failures_are_quarantined_at_first_receive(
         assert lines[0]["level"] == "ERROR"
 
 
+@contextmanager
+def function_environment(deployment: Deployment, **changes: str) -> Iterator[None]:
+    """The function with ``changes`` in its environment; as it was afterwards."""
+    functions = client("lambda")
+    name = deployment["function_name"]
+    variables = functions.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
+
+    def configure(environment: dict[str, str]) -> None:
+        functions.update_function_configuration(
+            FunctionName=name, Environment={"Variables": environment}
+        )
+        functions.get_waiter("function_updated_v2").wait(FunctionName=name)
+
+    configure({**variables, **changes})
+    try:
+        yield
+    finally:
+        configure(variables)
+
+
+def make_redrive(deployment: Deployment) -> None:
+    """``make redrive`` of the deployment, as an operator runs it."""
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "redrive",
+            f"PNG2JPG_TERRAFORM_DIR={deployment.terraform_dir}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="module")
 def reported(deployment: Deployment, s3: Any, sqs: Any, poison: dict[str, Any]) -> str:
     """A message that fails on every receive while the function's configuration is broken, so
@@ -114,27 +155,14 @@ def reported(deployment: Deployment, s3: Any, sqs: Any, poison: dict[str, Any]) 
 
     Returns the message body once the redrive policy has moved it to the DLQ.
     """
-    functions = client("lambda")
-    name = deployment["function_name"]
-    environment = functions.get_function_configuration(FunctionName=name)["Environment"]
-
-    def configure(variables: dict[str, str]) -> None:
-        functions.update_function_configuration(
-            FunctionName=name, Environment={"Variables": variables}
-        )
-        functions.get_waiter("function_updated_v2").wait(FunctionName=name)
-
     bucket, key = deployment["bucket_name"], f"{deployment['input_prefix']}reported/photo.png"
     s3.put_object(Bucket=bucket, Key=key, Body=png_bytes(photo_like(80, 60)))
     body = json.dumps({"bucket": bucket, "key": key})
     dlq = deployment["dlq_url"]
     before = queue_depth(sqs, dlq)
-    configure({**environment["Variables"], "JPEG_QUALITY": "not-a-number"})
-    try:
+    with function_environment(deployment, JPEG_QUALITY="not-a-number"):
         sqs.send_message(QueueUrl=deployment["queue_url"], MessageBody=body)
         assert wait_until(lambda: queue_depth(sqs, dlq) > before, DLQ_TIMEOUT), "not in the DLQ"
-    finally:
-        configure(environment["Variables"])
     return body
 
 
@@ -195,19 +223,7 @@ def test_redrive_brings_both_kinds_back(
         for body, size in ((poison["bodies"]["missing"], (64, 48)), (reported, (80, 60)))
     }
 
-    result = subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "redrive",
-            f"PNG2JPG_TERRAFORM_DIR={deployment.terraform_dir}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    make_redrive(deployment)
 
     def converted(target: str) -> bool:
         return bool(s3.list_objects_v2(Bucket=bucket, Prefix=target).get("KeyCount"))
@@ -220,3 +236,49 @@ def test_redrive_brings_both_kinds_back(
     assert wait_until(lambda: queue_depth(sqs, dlq) == unfixable, QUARANTINE_TIMEOUT)
     back = {m["Body"]: m for m in peek(sqs, dlq, unfixable).values()}
     assert {message_attributes(m)["ErrorClass"] for m in back.values()} == {"permanent"}
+
+
+def test_a_redrive_after_a_fix_leaves_no_stale_reason(
+    deployment: Deployment, s3: Any, sqs: Any, poison: dict[str, Any]
+) -> None:
+    """A missing object is quarantined ("does not exist"). It is uploaded and the message
+    redriven, attributes and all, but S3 now fails for the function on every receive: the DLQ
+    entry must say that, not "does not exist". Redriven once S3 is back, it converts."""
+    dlq, bucket = deployment["dlq_url"], deployment["bucket_name"]
+    for message in peek(sqs, dlq, expected=len(poison["ids"]), timeout=5).values():
+        sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
+    key = f"{deployment['input_prefix']}stale/photo.png"
+    body = json.dumps({"bucket": bucket, "key": key})
+    sqs.send_message(QueueUrl=deployment["queue_url"], MessageBody=body)
+    assert wait_until(lambda: queue_depth(sqs, dlq) == 1, QUARANTINE_TIMEOUT)
+    [first] = peek(sqs, dlq, expected=1).values()
+    assert message_attributes(first)["ErrorClass"] == "permanent"
+    assert "does not exist" in message_attributes(first)["ErrorMessage"]
+    s3.put_object(Bucket=bucket, Key=key, Body=png_bytes(photo_like(40, 30)))
+
+    # S3 out of reach for the function (nothing listens on port 9), one attempt per call.
+    with function_environment(
+        deployment, AWS_ENDPOINT_URL_S3="http://127.0.0.1:9", AWS_MAX_ATTEMPTS="1"
+    ):
+        make_redrive(deployment)
+        assert wait_until(lambda: queue_depth(sqs, deployment["queue_url"]) == 0, DLQ_TIMEOUT)
+        assert wait_until(lambda: queue_depth(sqs, dlq) == 1, QUARANTINE_TIMEOUT)
+
+    [entry] = peek(sqs, dlq, expected=1).values()
+    assert entry["Body"] == body
+    reason = message_attributes(entry)
+    assert reason["ErrorClass"] == "transient", reason
+    # AWS counts the receives of a redriven message afresh (a new message); LocalStack 4.9.2 goes
+    # on counting, peeks included: either way its last receive, as the function saw it.
+    assert re.match(
+        r"retries exhausted \(receive \d+ of max_receive_count 2\)", reason["ErrorMessage"]
+    )
+    assert "127.0.0.1:9" in reason["ErrorMessage"]
+    assert "does not exist" not in reason["ErrorMessage"]
+    exhausted = [r for r in log_records(deployment) if r.get("outcome") == "exhausted"]
+    assert [(r["key"], r["message"]) for r in exhausted] == [(key, reason["ErrorMessage"])]
+
+    make_redrive(deployment)
+    target = output_key(key, deployment["input_prefix"], deployment["output_prefix"])
+    assert converted(s3, bucket, target).size == (40, 30)
+    assert wait_until(lambda: queue_depth(sqs, dlq) == 0, QUARANTINE_TIMEOUT)

@@ -14,6 +14,10 @@ locals {
   widgets = [
     ["Images per minute", [
       [var.metrics_namespace, "ImagesConverted", "FunctionName", var.function_name, { label = "Converted" }],
+      # Deliveries that cost no conversion (the JPEG already held the PNG's version) and conversions dropped
+      # because a newer version's JPEG was written first.
+      [var.metrics_namespace, "ImagesUnchanged", "FunctionName", var.function_name, { label = "Unchanged" }],
+      [var.metrics_namespace, "ImagesSuperseded", "FunctionName", var.function_name, { label = "Superseded" }],
       [{ id = "failed", expression = local.failed_by_class, label = "Failed ($${PROP('Dim.ErrorClass')})" }],
       [var.metrics_namespace, "ImagesDeferred", "FunctionName", var.function_name, { label = "Deferred" }],
     ], "Sum"],

@@ -52,6 +52,22 @@ locals {
         Resource  = [var.image_bucket_arn]
         Condition = { StringLike = { "s3:prefix" = ["${var.input_prefix}*"] } }
       },
+      # A delivery whose PNG is unchanged since its JPEG was made is skipped: the function reads the JPEG's
+      # metadata (HeadObject needs s3:GetObject) before it downloads the PNG.
+      {
+        Sid      = "ReadOutputs"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = ["${var.image_bucket_arn}/${var.output_prefix}*"]
+      },
+      # As for the inputs: without it, the metadata read of a JPEG not yet written answers 403, not 404.
+      {
+        Sid       = "ListOutputs"
+        Effect    = "Allow"
+        Action    = ["s3:ListBucket"]
+        Resource  = [var.image_bucket_arn]
+        Condition = { StringLike = { "s3:prefix" = ["${var.output_prefix}*"] } }
+      },
       {
         Sid      = "WriteOutputs"
         Effect   = "Allow"

@@ -29,6 +29,7 @@ FUNCTION_ENV = (
     "MATTE_COLOR",
     "MAX_WORKERS",
     "METRICS_NAMESPACE",
+    "MAX_RECEIVE_COUNT",
 )
 # The fields every per-object log record carries (the logging contract in png2jpg.handler).
 LOG_FIELDS = ("messageId", "bucket", "key", "output_key", "outcome", "duration_ms")
@@ -118,6 +119,43 @@ class Harness:
         data = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
         return Image.open(BytesIO(data))
 
+    def source_queue(self, max_receive_count: int) -> str:
+        """A queue of the DLQ's kind whose redrive policy moves messages to the DLQ after
+        ``max_receive_count`` receives (set MAX_RECEIVE_COUNT to tell the function)."""
+        fifo = self.dlq_url.endswith(".fifo")
+        dlq_arn = self.sqs.get_queue_attributes(QueueUrl=self.dlq_url, AttributeNames=["QueueArn"])
+        redrive = {
+            "deadLetterTargetArn": dlq_arn["Attributes"]["QueueArn"],
+            "maxReceiveCount": str(max_receive_count),
+        }
+        attributes = {"RedrivePolicy": json.dumps(redrive)}
+        if fifo:
+            attributes |= {"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+        name = "png2jpg.fifo" if fifo else "png2jpg"
+        return self.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+
+    def poll(self, queue_url: str) -> tuple[list[dict[str, Any]], list[str]]:
+        """One receive of an event source mapping: a batch of up to 10 messages to the handler,
+        the ones it did not report deleted, the reported ones visible again at once (as after
+        their visibility timeout). Returns the messages received and the reported ids."""
+        messages = self.sqs.receive_message(
+            QueueUrl=queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=0,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        reported = self.invoke(*(lambda_record(message) for message in messages))
+        for message in messages:
+            handle = message["ReceiptHandle"]
+            if message["MessageId"] in reported:
+                self.sqs.change_message_visibility(
+                    QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=0
+                )
+            else:
+                self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=handle)
+        return messages, reported
+
     def wrap(self, client: str, operation: str, wrapper: Callable[..., Any]) -> None:
         """Replace ``operation`` of the handler's ``client`` ("s3", "sqs") by a wrapper.
 
@@ -126,6 +164,26 @@ class Harness:
         target = getattr(get_container(), client)
         real = getattr(target, operation)
         setattr(target, operation, lambda **kwargs: wrapper(real, **kwargs))
+
+
+def lambda_record(message: dict[str, Any]) -> dict[str, Any]:
+    """An SQS message as the event source mapping hands it to Lambda."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {
+            name: {
+                "stringValue": value.get("StringValue"),
+                "stringListValues": [],
+                "binaryListValues": [],
+                "dataType": value["DataType"],
+            }
+            for name, value in message.get("MessageAttributes", {}).items()
+        },
+        "eventSource": "aws:sqs",
+    }
 
 
 @pytest.fixture

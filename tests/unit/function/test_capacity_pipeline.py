@@ -53,7 +53,9 @@ def _invoke(aws: Harness, first: int, count: int) -> None:
     assert aws.invoke(*records) == []
 
 
-def test_the_function_makes_one_get_and_one_put_per_image_and_no_sqs_call(aws: Harness) -> None:
+def test_the_function_makes_one_head_one_get_and_one_put_per_image_and_no_sqs_call(
+    aws: Harness,
+) -> None:
     aws.invoke()  # builds the container and its clients
     calls: Counter[str] = Counter()
 
@@ -66,9 +68,9 @@ def test_the_function_makes_one_get_and_one_put_per_image_and_no_sqs_call(aws: H
 
     _invoke(aws, 0, 10)
 
-    assert calls == {"GetObject": 10, "PutObject": 10}
-    # The model's counts: the sender's upload is the other PUT.
-    assert calls["GetObject"] / 10 == model.S3_GETS_PER_IMAGE
+    assert calls == {"HeadObject": 10, "GetObject": 10, "PutObject": 10}
+    # The model's counts: a HEAD is billed as a GET; the sender's upload is the other PUT.
+    assert (calls["HeadObject"] + calls["GetObject"]) / 10 == model.S3_GETS_PER_IMAGE
     assert calls["PutObject"] / 10 == model.S3_PUTS_PER_IMAGE - 1
     assert sum(calls.values()) / 10 == model.FUNCTION_S3_CALLS_PER_IMAGE
 

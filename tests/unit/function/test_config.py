@@ -31,6 +31,7 @@ def test_defaults_need_only_the_allowed_bucket_and_the_dlq() -> None:
         matte_color=(255, 255, 255),
         max_workers=4,
         metrics_namespace="png2jpg",
+        max_receive_count=None,  # the function never quarantines what the redrive policy moves
     )
 
 
@@ -47,6 +48,7 @@ def test_every_variable_is_read() -> None:
             "MATTE_COLOR": "#10A0fF",
             "MAX_WORKERS": "16",
             "METRICS_NAMESPACE": "Images/png2jpg",
+            "MAX_RECEIVE_COUNT": "3",
         }
     )
     assert config == Config(
@@ -60,6 +62,7 @@ def test_every_variable_is_read() -> None:
         matte_color=(0x10, 0xA0, 0xFF),
         max_workers=16,
         metrics_namespace="Images/png2jpg",
+        max_receive_count=3,
     )
     assert config.bucket_allowed("archive")
     assert not config.bucket_allowed("other")
@@ -89,6 +92,8 @@ def test_star_accepts_any_bucket() -> None:
         ({"MAX_PIXELS": "0"}, "MAX_PIXELS must be an integer of at least 1"),
         ({"MAX_INPUT_BYTES": "1.5"}, "MAX_INPUT_BYTES must be an integer of at least 1"),
         ({"MAX_WORKERS": "65"}, "MAX_WORKERS must be an integer from 1 to 64"),
+        ({"MAX_RECEIVE_COUNT": "0"}, "MAX_RECEIVE_COUNT must be an integer from 1 to 1000"),
+        ({"MAX_RECEIVE_COUNT": "1001"}, "MAX_RECEIVE_COUNT must be an integer from 1 to 1000"),
         ({"MATTE_COLOR": "white"}, "MATTE_COLOR must be a colour like #rrggbb, got 'white'"),
         ({"MATTE_COLOR": "#fff"}, "MATTE_COLOR must be a colour like #rrggbb"),
         ({"INPUT_PREFIX": "pngfiles"}, "INPUT_PREFIX/OUTPUT_PREFIX: .* must be non-empty"),

@@ -78,14 +78,18 @@ def attributes(message: dict[str, Any]) -> dict[str, str]:
 def test_converts_and_writes_jpeg_with_content_type_and_source_metadata(aws: Harness) -> None:
     png = png_bytes(Image.new("RGBA", (40, 30), (10, 20, 30, 255)))
     aws.put("pngfiles/photos/a.png", png)
-    etag = aws.s3.head_object(Bucket=BUCKET, Key="pngfiles/photos/a.png")["ETag"].strip('"')
+    source = aws.s3.head_object(Bucket=BUCKET, Key="pngfiles/photos/a.png")
 
     assert aws.invoke(aws.record(body("pngfiles/photos/a.png"), "m1")) == []
 
     output = aws.s3.get_object(Bucket=BUCKET, Key="jpgfiles/photos/a.jpg")
     jpeg = output["Body"].read()
     assert output["ContentType"] == "image/jpeg"
-    assert output["Metadata"] == {"source-key": "pngfiles/photos/a.png", "source-etag": etag}
+    assert output["Metadata"] == {
+        "source-key": "pngfiles/photos/a.png",
+        "source-etag": source["ETag"].strip('"'),
+        "source-last-modified": source["LastModified"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     assert jpeg.startswith(b"\xff\xd8\xff")
     record = aws.log_for("m1")
     assert (record.levelno, record.getMessage(), record.outcome) == (
@@ -512,7 +516,11 @@ def test_fifo_permanent_poison_is_quarantined_in_its_group_and_the_group_goes_on
     (entry,) = fifo_aws.dlq()
     assert entry["Body"] == records[2]["body"]
     assert entry["Attributes"]["MessageGroupId"] == "A"
-    assert entry["Attributes"]["MessageDeduplicationId"] == hashlib.sha256(b"a2").hexdigest()
+    delivery = f"a2\n{records[2]['attributes']['SequenceNumber']}"
+    assert (
+        entry["Attributes"]["MessageDeduplicationId"]
+        == hashlib.sha256(delivery.encode()).hexdigest()
+    )
     assert attributes(entry)["ErrorClass"] == "permanent"
 
 

@@ -105,6 +105,12 @@ def test_the_policy_lets_the_function_convert_and_quarantine(
         if hasattr(r, "messageId")
     ]
     assert sorted(outcomes, key=str) == [("converted", None), ("failed", "permanent")]
+    # A duplicate delivery reads the JPEG's metadata and asks for the PNG only if it changed.
+    caplog.clear()
+    assert invoke({"bucket": BUCKET, "key": "pngfiles/a.png"}) == []
+    assert [(r.outcome, r.key) for r in caplog.records if hasattr(r, "messageId")] == [
+        ("unchanged", "pngfiles/a.png")
+    ]
 
 
 @set_initial_no_auth_action_count(SETUP_CALLS)
@@ -118,18 +124,25 @@ def test_the_policy_refuses_everything_else(
     assert denied(s3.put_object, Bucket=BUCKET, Key="pngfiles/x.jpg", Body=b"x")  # write outside
     assert denied(s3.put_object, Bucket=BUCKET, Key="other/x.jpg", Body=b"x")
     assert denied(sqs.send_message, QueueUrl=role["queue_url"], MessageBody="{}")  # the main queue
-    # Listing the input prefix is allowed; moto does not evaluate the s3:prefix condition that
-    # refuses other prefixes on AWS (tests/unit/terraform/test_role_policy.py checks it is there).
+    assert denied(s3.head_object, Bucket=BUCKET, Key="other/b.png")  # metadata outside the prefixes
+    # Listing the input and output prefixes is allowed; moto does not evaluate the s3:prefix
+    # condition that refuses other prefixes on AWS (tests/unit/terraform/test_role_policy.py
+    # checks it is there).
     assert not denied(s3.list_objects_v2, Bucket=BUCKET, Prefix="pngfiles/")
+    assert not denied(s3.list_objects_v2, Bucket=BUCKET, Prefix="jpgfiles/")
 
 
 @set_initial_no_auth_action_count(SETUP_CALLS)
 @mock_aws
-def test_a_missing_input_is_not_found_rather_than_denied(
+def test_a_missing_input_or_output_is_not_found_rather_than_denied(
     function_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With s3:ListBucket on the input prefix, AWS answers 404 for a missing key, not 403."""
+    """With s3:ListBucket on the prefixes, AWS answers 404 for a missing key, not 403."""
     as_the_role(monkeypatch)
     with pytest.raises(ClientError) as raised:
         get_container().s3.get_object(Bucket=BUCKET, Key="pngfiles/none.png")
     assert raised.value.response["Error"]["Code"] == "NoSuchKey"
+    # Likewise a JPEG not written yet (s3:ListBucket on the output prefix): no JPEG, not denied.
+    with pytest.raises(ClientError) as raised:
+        get_container().s3.head_object(Bucket=BUCKET, Key="jpgfiles/none.jpg")
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404

@@ -105,3 +105,18 @@ def test_documents_are_single_json_lines_on_stdout(capsys: pytest.CaptureFixture
     write(documents)
     lines = capsys.readouterr().out.splitlines()
     assert [json.loads(line) for line in lines] == documents
+
+
+def test_unchanged_and_superseded_images_are_counted_apart_from_conversions() -> None:
+    images = [
+        converted(1_000_000, 30),
+        ImageResult(duration_ms=4, outcome="unchanged"),
+        ImageResult(duration_ms=5, outcome="unchanged"),
+        ImageResult(bytes_in=9, duration_ms=50, outcome="superseded"),
+    ]
+    (main,) = emf_documents("png2jpg", "fn", images, deferred=0, now=NOW)
+    check_emf(main)
+    counts = ("ImagesConverted", "ImagesUnchanged", "ImagesSuperseded", "ImagesFailed")
+    assert [main[name] for name in counts] == [1, 2, 1, 0]
+    # Bytes, pixels and times are those of the images written.
+    assert (main["InputBytes"], main["ConversionTime"], main["Megapixels"]) == (1000, [30], 1.0)

@@ -74,6 +74,23 @@ class Aws:
         return [json.loads(m["Body"])["key"] for m in self.messages(url)]
 
 
+def convert_on_send(aws: Any, skip: str = "") -> None:
+    """Act as the function: once a batch is sent, put a JPEG at each message's output key."""
+    keys: list[str] = []
+
+    def remember(params: dict[str, Any], **_: Any) -> None:
+        keys[:] = [json.loads(entry["MessageBody"])["key"] for entry in params["Entries"]]
+
+    def convert(**_: Any) -> None:
+        for key in keys:
+            if not (skip and key.endswith(skip)):
+                output = "jpgfiles/" + key.removeprefix("pngfiles/").removesuffix(".png") + ".jpg"
+                aws.s3.put_object(Bucket=BUCKET, Key=output, Body=b"jpeg")
+
+    aws.sqs.meta.events.register("before-parameter-build.sqs.SendMessageBatch", remember)
+    aws.sqs.meta.events.register("after-call.sqs.SendMessageBatch", convert)
+
+
 def _account(s3: Any, sqs: Any) -> Aws:
     s3.create_bucket(Bucket=BUCKET)
     queue_url = sqs.create_queue(QueueName="png2jpg")["QueueUrl"]

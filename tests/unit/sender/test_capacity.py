@@ -79,9 +79,9 @@ def test_cost_per_million_adds_up_its_parts_from_the_prices() -> None:
         1e6 * gb_seconds * prices["lambda_gb_second_x86_64"].value
         + prices["lambda_requests"].value / 10
     )
-    # 2 PUTs (sender, function) and 1 GET per image
+    # 2 PUTs (sender, function) and 2 GET-class requests (the JPEG's HEAD, the PNG's GET) per image
     assert costs["s3_requests"] == pytest.approx(
-        1000 * (2 * prices["s3_put_requests"].value + prices["s3_get_requests"].value)
+        1000 * (2 * prices["s3_put_requests"].value + 2 * prices["s3_get_requests"].value)
     )
     # send (10 per SendMessageBatch), receive and delete by 10: 0.3 requests per image
     assert costs["sqs"] == pytest.approx(0.3 * prices["sqs_standard_requests"].value)

@@ -37,7 +37,7 @@ def test_every_png_is_uploaded_and_enqueued_with_a_summary_line(
     assert sorted(remote.keys()) == ["pngfiles/a/c.PNG", "pngfiles/b.png"]
     assert sorted(remote.objects()) == ["pngfiles/a/c.PNG", "pngfiles/b.png"]
     assert result.stderr.splitlines() == [
-        f"sender: 2 sent, 0 skipped, 0 failed, 0 interrupted "
+        f"sender: 2 sent, 0 unchanged, 0 skipped, 0 failed, 0 interrupted "
         f"(s3://{BUCKET}/pngfiles/ and {remote.queue_url})"
     ]
 
@@ -61,7 +61,7 @@ def test_a_name_that_is_not_utf8_fails_only_that_file(
     (skipped,) = summary["skipped"]
     assert skipped["path"] == str(not_utf8)
     assert skipped["reason"] == "file name is not UTF-8"
-    assert "30 sent, 1 skipped, 0 failed, 0 interrupted" in result.stderr
+    assert "30 sent, 0 unchanged, 1 skipped, 0 failed, 0 interrupted" in result.stderr
 
 
 def test_a_named_pipe_is_skipped_without_blocking(
@@ -149,7 +149,9 @@ def test_ctrl_c_enqueues_what_was_uploaded_and_exits_130(
     assert summary["not_enqueued"] == []
     assert len(summary["sent"]) >= 25
     assert set(remote.objects()) == {s["key"] for s in summary["sent"]}
-    assert f"{len(summary['sent'])} sent, 0 skipped, 0 failed, " in err.splitlines()[-1]
+    assert (
+        f"{len(summary['sent'])} sent, 0 unchanged, 0 skipped, 0 failed, " in err.splitlines()[-1]
+    )
 
 
 def test_a_second_ctrl_c_exits_at_once_listing_the_keys_not_enqueued(

@@ -57,8 +57,8 @@ def test_sends_pngs_and_skips_the_files_that_are_not(
     assert capsys.readouterr().err.splitlines() == [
         f"sender: skipped {photos / 'empty.png'}: not a PNG file (empty)",
         f"sender: skipped {photos / 'fake.png'}: not a PNG file (starts with b'GIF89a\\x01\\x00')",
-        f"sender: 23 sent, 2 skipped, 0 failed, 0 interrupted (s3://{BUCKET}/pngfiles/ and "
-        f"{aws.queue_url})",
+        f"sender: 23 sent, 0 unchanged, 2 skipped, 0 failed, 0 interrupted "
+        f"(s3://{BUCKET}/pngfiles/ and {aws.queue_url})",
     ]
 
 
@@ -71,7 +71,7 @@ def test_all_good_exits_0_and_prints_only_the_summary_without_a_terminal(
 
     out, err = capsys.readouterr()
     assert (out, err.count("\n")) == ("", 1)
-    assert err.startswith("sender: 2 sent, 0 skipped, 0 failed, 0 interrupted")
+    assert err.startswith("sender: 2 sent, 0 unchanged, 0 skipped, 0 failed, 0 interrupted")
     assert len(aws.messages()) == 2
 
 
@@ -254,5 +254,5 @@ def test_on_a_terminal_a_progress_bar_unless_quiet(
 
     out, err = capsys.readouterr()
     assert out == ""
-    assert "sender: 2 sent, 0 skipped, 0 failed, 0 interrupted" in err
+    assert "sender: 2 sent, 0 unchanged, 0 skipped, 0 failed, 0 interrupted" in err
     assert ("2/2" in err) is not quiet  # the progress bar

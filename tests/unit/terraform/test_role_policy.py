@@ -31,6 +31,13 @@ def test_role_policy_holds_exactly_the_scoped_statements() -> None:
             "Condition": {"StringLike": {"s3:prefix": ["pngfiles/*"]}},
         },
         {
+            "Sid": "ListOutputs",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket"],
+            "Resource": [BUCKET],
+            "Condition": {"StringLike": {"s3:prefix": ["jpgfiles/*"]}},
+        },
+        {
             "Sid": "QuarantineFailures",
             "Effect": "Allow",
             "Action": ["sqs:SendMessage"],
@@ -41,6 +48,12 @@ def test_role_policy_holds_exactly_the_scoped_statements() -> None:
             "Effect": "Allow",
             "Action": ["s3:GetObject"],
             "Resource": [f"{BUCKET}/pngfiles/*"],
+        },
+        {
+            "Sid": "ReadOutputs",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject"],
+            "Resource": [f"{BUCKET}/jpgfiles/*"],
         },
         {
             "Sid": "WriteLogs",
