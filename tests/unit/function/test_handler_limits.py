@@ -289,3 +289,42 @@ def test_an_icc_profile_too_large_to_keep_is_dropped_with_a_warning(aws: Harness
     ]
     assert record.getMessage() == f"converted; {record.dropped[0]}"
     assert aws.dlq() == []
+
+
+class TimeRunsOutAfter:
+    """A Lambda context with a minute left until ``key`` is written, then 100 ms."""
+
+    def __init__(self, aws: Harness, key: str) -> None:
+        self._aws, self._key = aws, key
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 100 if self._aws.exists(self._key) else 60_000
+
+
+def test_a_body_deferred_part_way_does_not_convert_its_finished_objects_again(
+    aws: Harness,
+) -> None:
+    for name in "abc":
+        aws.put(f"pngfiles/{name}.png", small_png())
+    record = aws.record(s3_event(*(f"pngfiles/{name}.png" for name in "abc")), "m1")
+    reads: list[tuple[str, bool]] = []  # (key, conditional) of every GET of a PNG
+    aws.wrap(
+        "s3",
+        "get_object",
+        lambda real, **kw: reads.append((kw["Key"], "IfNoneMatch" in kw)) or real(**kw),
+    )
+
+    # The first receive converts a.png, then runs out of time: the message comes back.
+    assert aws.invoke(record, context=TimeRunsOutAfter(aws, "jpgfiles/a.jpg")) == ["m1"]
+    assert [aws.exists(f"jpgfiles/{name}.jpg") for name in "abc"] == [True, False, False]
+
+    # The next receive finds a.png unchanged since its JPEG, without reading its bytes again.
+    aws.caplog.clear()
+    reads.clear()
+    assert aws.invoke(record) == []
+    assert [(r.key, r.outcome) for r in aws.logs()] == [
+        ("pngfiles/a.png", "unchanged"),
+        ("pngfiles/b.png", "converted"),
+        ("pngfiles/c.png", "converted"),
+    ]
+    assert ("pngfiles/a.png", False) not in reads
