@@ -41,9 +41,13 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
-# Another port (LOCALSTACK_PORT) gets its own folders, so two sessions can run side by side.
+# Another port (LOCALSTACK_PORT) gets its own folders and resource names, so two sessions can run
+# side by side: every LocalStack on a machine keeps S3 objects under
+# /tmp/localstack-s3-storage/<bucket>, and one session's destroy would delete the other's objects
+# were the bucket names the same.
 PORT = int(os.environ.get("LOCALSTACK_PORT", "4566"))
 SESSION_DIR = BUILD / ("e2e" if PORT == 4566 else f"e2e-{PORT}")
+LOCALSTACK_NAME = "png2jpg-e2e" if PORT == 4566 else f"png2jpg-e2e-{PORT}"
 LOCALSTACK_DIR = SESSION_DIR / "localstack"
 TFVARS = ROOT / "tests" / "e2e" / "e2e.tfvars"
 # The root applied, in terraform/: the whole module with its provider block.
@@ -338,7 +342,7 @@ def run(command: list[str], use_terraform: bool, aws: bool) -> int:
     stand_in = os.environ.get("LOCALSTACK_ENDPOINT")
     with nullcontext(None) if aws and not stand_in else localstack() as endpoint:
         name = os.environ.get("PNG2JPG_E2E_NAME") or (
-            f"png2jpg-e2e-{uuid.uuid4().hex[:6]}" if aws else "png2jpg-e2e"
+            f"png2jpg-e2e-{uuid.uuid4().hex[:6]}" if aws else LOCALSTACK_NAME
         )
         target = Target(endpoint, aws, name)
         env = command_environment(target)
