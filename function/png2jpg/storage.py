@@ -69,14 +69,9 @@ def get_png(
     request = {"Bucket": location.bucket, "Key": location.key}
     if unless_etag is not None:
         request["IfNoneMatch"] = f'"{unless_etag}"'
-    try:
-        response = s3.get_object(**request)
-    except ClientError as exc:
-        if _status(exc) == 304:
-            return None
-        raise _classified(where, exc) from exc
-    except BotoCoreError as exc:
-        raise _classified(where, exc) from exc
+    response = _call(where, s3.get_object, none_if=_not_modified, **request)
+    if response is None:
+        return None
     body = response["Body"]
     try:
         size = response["ContentLength"]
@@ -93,28 +88,18 @@ def get_png(
 def served_etag(s3: Any, location: S3Location) -> str | None:
     """The ETag of the version of the PNG S3 serves now; None if there is none."""
     where = f"s3://{location.bucket}/{location.key}"
-    try:
-        response = s3.head_object(Bucket=location.bucket, Key=location.key)
-    except ClientError as exc:
-        if _status(exc) == 404:
-            return None
-        raise _classified(where, exc) from exc
-    except BotoCoreError as exc:
-        raise _classified(where, exc) from exc
-    return str(response["ETag"]).strip('"')
+    response = _call(
+        where, s3.head_object, none_if=_missing, Bucket=location.bucket, Key=location.key
+    )
+    return None if response is None else str(response["ETag"]).strip('"')
 
 
 def head_jpeg(s3: Any, bucket: str, key: str) -> Jpeg | None:
     """The JPEG at ``key`` (its metadata only); None if there is none."""
     where = f"s3://{bucket}/{key}"
-    try:
-        response = s3.head_object(Bucket=bucket, Key=key)
-    except ClientError as exc:
-        if _status(exc) == 404:
-            return None
-        raise _classified(where, exc, output=True) from exc
-    except BotoCoreError as exc:
-        raise _classified(where, exc, output=True) from exc
+    response = _call(where, s3.head_object, output=True, none_if=_missing, Bucket=bucket, Key=key)
+    if response is None:
+        return None
     return Jpeg(str(response["ETag"]).strip('"'), recorded_version(response.get("Metadata", {})))
 
 
@@ -124,30 +109,51 @@ def put_jpeg(
     """Write the JPEG over ``over`` (None: only where no object is); False if the key holds
     another object by now. Raise :class:`PermanentError` if S3 can never accept the request."""
     condition = {"IfNoneMatch": "*"} if over is None else {"IfMatch": f'"{over.etag}"'}
-    try:
-        s3.put_object(
-            Bucket=bucket,
-            Key=key,
-            Body=jpeg,
-            ContentType="image/jpeg",
-            Metadata=metadata,
-            **condition,
-        )
-    except ClientError as exc:
-        if _CHANGED.get(_status(exc)) == exc.response.get("Error", {}).get("Code"):
-            return False
-        raise _classified(f"s3://{bucket}/{key}", exc, output=True) from exc
-    except BotoCoreError as exc:
-        raise _classified(f"s3://{bucket}/{key}", exc, output=True) from exc
-    return True
+    response = _call(
+        f"s3://{bucket}/{key}",
+        s3.put_object,
+        output=True,
+        none_if=_lost_race,
+        Bucket=bucket,
+        Key=key,
+        Body=jpeg,
+        ContentType="image/jpeg",
+        Metadata=metadata,
+        **condition,
+    )
+    return response is not None
 
 
-def _call(where: str, call: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run one S3 call and turn its exceptions into permanent or transient errors."""
+def _call(
+    where: str,
+    call: Callable[..., Any],
+    *,
+    output: bool = False,
+    none_if: Callable[[ClientError], bool] = lambda exc: False,
+    **kwargs: Any,
+) -> Any:
+    """Run one S3 call; None for an error ``none_if`` expects, any other error permanent or
+    transient (:func:`_classified`)."""
     try:
         return call(**kwargs)
-    except (ClientError, BotoCoreError) as exc:
-        raise _classified(where, exc) from exc
+    except ClientError as exc:
+        if none_if(exc):
+            return None
+        raise _classified(where, exc, output=output) from exc
+    except BotoCoreError as exc:
+        raise _classified(where, exc, output=output) from exc
+
+
+def _not_modified(exc: ClientError) -> bool:
+    return _status(exc) == 304
+
+
+def _missing(exc: ClientError) -> bool:
+    return _status(exc) == 404
+
+
+def _lost_race(exc: ClientError) -> bool:
+    return _CHANGED.get(_status(exc)) == exc.response.get("Error", {}).get("Code")
 
 
 def _classified(
